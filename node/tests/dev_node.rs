@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use codec::Decode;
 use common::{free_port, RunningNode};
-use pallet_medical_sharing::Indicator;
+use frame_support::storage::StoragePrefixedMap;
+use medshare_runtime::Runtime;
+use pallet_medical_sharing::{Indicator, IndicatorCount, Indicators};
 use serde_json::json;
 
 fn hex_decode(text: &str) -> Vec<u8> {
@@ -51,8 +53,7 @@ fn dev_node_finalizes_blocks_and_serves_the_genesis_indicator_registry() {
 	assert!(finalized > 3);
 
 	// Every entry under MedicalSharing::Indicators, decoded with the pallet's own type.
-	let mut prefix = sp_core::twox_128(b"MedicalSharing").to_vec();
-	prefix.extend(sp_core::twox_128(b"Indicators"));
+	let prefix = Indicators::<Runtime>::final_prefix();
 	let keys = node.call("state_getKeysPaged", json!([hex_encode(&prefix), 100]));
 	let keys = keys.as_array().expect("a list of storage keys");
 	let mut indicators: Vec<Indicator> = keys
@@ -73,11 +74,7 @@ fn dev_node_finalizes_blocks_and_serves_the_genesis_indicator_registry() {
 	assert_eq!(&temperature.unit[..], b"Cel");
 	assert_eq!((temperature.scale, temperature.lo, temperature.hi), (2, 2_500, 4_500));
 
-	let count_key = {
-		let mut key = sp_core::twox_128(b"MedicalSharing").to_vec();
-		key.extend(sp_core::twox_128(b"IndicatorCount"));
-		hex_encode(&key)
-	};
+	let count_key = hex_encode(&IndicatorCount::<Runtime>::hashed_key());
 	let count = node.call("state_getStorage", json!([count_key]));
 	let count = u32::decode(&mut &hex_decode(count.as_str().unwrap())[..]).unwrap();
 	assert_eq!(count as usize, indicators.len());

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds medshare-node with runtime benchmarks and regenerates the sharing pallet's weights
+# (pallets/sharing/src/weights.rs) on this machine. Usage: scripts/benchmark-weights.sh
+# Extra arguments go to `benchmark pallet` (for example --steps 10 --repeat 5 for a quick run).
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+bash "$here/setup.sh"
+. "$here/env.sh"
+cd "$root"
+
+cargo build -p medshare-node --features runtime-benchmarks
+node="$CARGO_TARGET_DIR/debug/medshare-node"
+"$node" benchmark pallet \
+	--chain dev \
+	--pallet pallet_medical_sharing \
+	--extrinsic '*' \
+	--steps 50 \
+	--repeat 20 \
+	--heap-pages 4096 \
+	--template "$here/frame-weight-template.hbs" \
+	--header "$here/weights-header.txt" \
+	--output pallets/sharing/src/weights.rs \
+	"$@"
+echo "[weights] wrote pallets/sharing/src/weights.rs"
