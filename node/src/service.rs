@@ -12,9 +12,9 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
 
-/// Host functions MedShare adds to Substrate's own. This one alias feeds both the service's
-/// executor and `benchmark pallet`; the `zk` crate's Groth16 verifier joins it here.
-pub type MedShareHostFunctions = ();
+/// Host functions MedShare adds to Substrate's own: the `zk` crate's Groth16 verifier. This
+/// one alias feeds both the service's executor and `benchmark pallet`.
+pub type MedShareHostFunctions = medshare_zk::medshare_zk::HostFunctions;
 
 /// Everything the runtime may call on the host.
 pub type HostFunctions = (sp_io::SubstrateHostFunctions, MedShareHostFunctions);
