@@ -3,8 +3,11 @@
 use medshare_runtime::WASM_BINARY;
 use sc_service::ChainType;
 
-/// A chain specification with no extensions.
-pub type ChainSpec = sc_service::GenericChainSpec;
+/// A chain specification with no extensions. Genesis is built by the runtime, whose genesis
+/// checks the verifying keys through MedShare's host functions, so the chain spec's own
+/// executor needs them too.
+pub type ChainSpec =
+	sc_service::GenericChainSpec<sc_service::NoExtension, crate::service::MedShareHostFunctions>;
 
 fn wasm_binary() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| {

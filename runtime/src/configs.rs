@@ -125,11 +125,38 @@ impl pallet_sudo::Config for Runtime {
 parameter_types! {
 	/// Room for every LOINC indicator a study is likely to ask for.
 	pub const MaxIndicators: u32 = 1_024;
+	/// The paper's largest sweep point.
+	pub const MaxIndicatorsPerRequest: u32 = 700;
+	/// ceil(700 / medshare_zk::SLOTS) proofs per party.
+	pub const MaxChunks: u32 = 8;
+	/// 1 400 comparison slots, 20 per ciphertext under a 2048-bit holder key.
+	pub const MaxComparisonCiphertexts: u32 = 70;
+	/// 700 two-bit outcomes fit one ciphertext under any accepted institution key.
+	pub const MaxResultCiphertexts: u32 = 1;
+	/// Held per request: it pays for up to 8 statements and commitments in state.
+	pub const RequestDeposit: Balance = 10 * UNIT;
+	/// Held per open session: up to ~0.8 MB of ciphertexts live in state meanwhile.
+	pub const SessionDeposit: Balance = 5 * UNIT;
+	pub const MinRequestLifetime: BlockNumber = 10;
+	pub const MaxRequestLifetime: BlockNumber = 30 * DAYS;
+	/// A session has a day to complete.
+	pub const SessionLifetime: BlockNumber = DAYS;
 }
 
 impl pallet_medical_sharing::Config for Runtime {
 	/// Root (through sudo) on the development chains; governance later.
 	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type MaxIndicators = MaxIndicators;
+	type MaxIndicatorsPerRequest = MaxIndicatorsPerRequest;
+	type MaxChunks = MaxChunks;
+	type MaxComparisonCiphertexts = MaxComparisonCiphertexts;
+	type MaxResultCiphertexts = MaxResultCiphertexts;
+	type RequestDeposit = RequestDeposit;
+	type SessionDeposit = SessionDeposit;
+	type MinRequestLifetime = MinRequestLifetime;
+	type MaxRequestLifetime = MaxRequestLifetime;
+	type SessionLifetime = SessionLifetime;
 	type WeightInfo = pallet_medical_sharing::weights::SubstrateWeight<Runtime>;
 }

@@ -44,6 +44,7 @@ fn genesis(
 	authorities: &[(AuraId, GrandpaId)],
 	endowed: Vec<AccountId>,
 	registrar_sudo: AccountId,
+	demo_institution: AccountId,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -59,7 +60,13 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(registrar_sudo) },
-		medical_sharing: MedicalSharingConfig { indicators: default_indicators() },
+		medical_sharing: MedicalSharingConfig {
+			indicators: default_indicators(),
+			institutions: vec![demo_institution],
+			// INSECURE development keys (docs/ZK.md): anyone can forge proofs against them.
+			requirement_verifying_key: Some(medshare_zk::DEV_REQUIREMENT_VK.to_vec()),
+			eligibility_verifying_key: Some(medshare_zk::DEV_ELIGIBILITY_VK.to_vec()),
+		},
 	})
 }
 
@@ -67,16 +74,17 @@ fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(sr.public().into(), ed.public().into())
 }
 
-/// One validator, Alice, who is also sudo (the registrar).
+/// One validator, Alice, who is also sudo (the registrar); Bob is the approved demo institution.
 fn development() -> Value {
 	genesis(
 		&[authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		Sr25519Keyring::Bob.to_account_id(),
 	)
 }
 
-/// Four validators: Alice, Bob, Charlie and Dave; Alice is sudo.
+/// Four validators: Alice, Bob, Charlie and Dave; Alice is sudo; Bob is the demo institution.
 fn local_testnet() -> Value {
 	genesis(
 		&[
@@ -87,6 +95,7 @@ fn local_testnet() -> Value {
 		],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
+		Sr25519Keyring::Bob.to_account_id(),
 	)
 }
 

@@ -20,10 +20,7 @@ use bls12_381::Scalar;
 /// Bits of every value, bound, id and width.
 const VALUE_BITS: usize = 32;
 
-/// Public inputs of the requirement circuit, in order.
-pub const REQUIREMENT_INPUTS: usize = 2;
-/// Public inputs of the eligibility circuit, in order.
-pub const ELIGIBILITY_INPUTS: usize = 3;
+pub use crate::verify::{ELIGIBILITY_INPUTS, REQUIREMENT_INPUTS};
 
 /// What both parties share: one chunk of a request.
 #[derive(Clone, Debug)]

@@ -136,6 +136,19 @@ pub fn read_parameters(path: &Path, checked: bool) -> Result<Parameters, SetupEr
 	Parameters::read(std::io::BufReader::new(file), checked).map_err(io)
 }
 
+/// Where parameter files are kept by default: `$MEDSHARE_PARAMS_DIR`, else
+/// `$XDG_CACHE_HOME/medshare/params`, else `$HOME/.cache/medshare/params`.
+pub fn default_parameter_dir() -> PathBuf {
+	if let Some(dir) = std::env::var_os("MEDSHARE_PARAMS_DIR") {
+		return PathBuf::from(dir);
+	}
+	let cache = std::env::var_os("XDG_CACHE_HOME")
+		.map(PathBuf::from)
+		.or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+		.unwrap_or_else(std::env::temp_dir);
+	cache.join("medshare").join("params")
+}
+
 /// The development parameters of a circuit, from `dir` if an earlier run left them there,
 /// otherwise generated and saved. A file whose key is not the committed development key is
 /// an error rather than silently used.

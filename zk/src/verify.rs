@@ -15,6 +15,11 @@ use alloc::vec::Vec;
 use sp_runtime_interface::pass_by::PassFatPointerAndRead;
 use sp_runtime_interface::runtime_interface;
 
+/// Public inputs of the requirement circuit: `[S, h']`.
+pub const REQUIREMENT_INPUTS: usize = 2;
+/// Public inputs of the eligibility circuit: `[S, h, b]`.
+pub const ELIGIBILITY_INPUTS: usize = 3;
+
 /// Length of a proof.
 pub const PROOF_LEN: usize = 48 + 96 + 48;
 

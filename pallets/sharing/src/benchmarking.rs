@@ -1,10 +1,181 @@
 //! Benchmarks for the medical sharing pallet, at each call's worst case.
+//!
+//! - Proof-carrying calls (`create_request`, `submit_eligibility`) use the committed large
+//!   fixture: 700 indicators, eight chunks, real Groth16 proofs (see `fixtures.rs`).
+//! - Ciphertext-carrying calls validate pseudo-random ciphertexts under the fixture's real
+//!   4096-bit Paillier key: validation (range check, gcd with n) costs the same for any valid
+//!   ciphertext, and 4096 bits is the most expensive accepted key size.
+//! - Session states a call starts from are written to storage directly, with the deposits
+//!   actually held, so that each benchmark measures one call.
 
 use super::*;
-use alloc::vec;
+use crate::fixtures::{self, Fixture};
+use alloc::{vec, vec::Vec};
+use codec::Decode;
 use frame_benchmarking::v2::*;
-use frame_support::traits::EnsureOrigin;
+use frame_support::{
+	traits::{
+		fungible::{Mutate, MutateHold},
+		EnsureOrigin, Get,
+	},
+	BoundedVec,
+};
+use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use indicator::{MAX_NAME_LEN, MAX_UNIT_LEN};
+use medshare_paillier::PublicKey;
+use sp_runtime::traits::{Bounded, One, Saturating};
+
+fn account_of<T: Config>(bytes: [u8; 32]) -> T::AccountId {
+	T::AccountId::decode(&mut &bytes[..]).expect("benchmarks need 32-byte account ids")
+}
+
+fn funded<T: Config>(bytes: [u8; 32]) -> T::AccountId {
+	let who = account_of::<T>(bytes);
+	T::Currency::set_balance(&who, BalanceOf::<T>::max_value() / 4u32.into());
+	who
+}
+
+/// Writes the fixture's indicators as registry ids 0, 1, ... (the ids its proofs assume).
+fn install_registry<T: Config>(fixture: &Fixture) {
+	for (id, &(lo, hi)) in fixture.domains.iter().enumerate() {
+		let code = alloc::format!("{}-0", 10_000 + id);
+		let indicator = Indicator {
+			code: code.into_bytes().try_into().expect("short code"),
+			name: b"benchmark indicator".to_vec().try_into().expect("short name"),
+			unit: b"1".to_vec().try_into().expect("short unit"),
+			scale: 0,
+			lo,
+			hi,
+		};
+		Indicators::<T>::insert(id as IndicatorId, indicator);
+	}
+	IndicatorCount::<T>::put(fixture.domains.len() as u32);
+}
+
+fn install_keys<T: Config>() {
+	VerifyingKeys::<T>::insert(
+		Circuit::Requirement,
+		VerifyingKey::truncate_from(medshare_zk::DEV_REQUIREMENT_VK.to_vec()),
+	);
+	VerifyingKeys::<T>::insert(
+		Circuit::Eligibility,
+		VerifyingKey::truncate_from(medshare_zk::DEV_ELIGIBILITY_VK.to_vec()),
+	);
+}
+
+fn public_key(fixture: &Fixture) -> EncodedPublicKey {
+	EncodedPublicKey::new(fixture.public_key.clone()).expect("the fixture key fits")
+}
+
+/// An approved institution with the fixture's Paillier key.
+fn institution<T: Config>(fixture: &Fixture) -> T::AccountId {
+	let who = funded::<T>(fixtures::INSTITUTION);
+	Institutions::<T>::insert(
+		&who,
+		Institution { public_key: Some(public_key(fixture)), metadata: Default::default() },
+	);
+	who
+}
+
+/// `count` valid ciphertexts under `key`: pseudo-random, below n^2 (top byte clear) and, with
+/// overwhelming probability, coprime to n.
+fn ciphertexts(key: &EncodedPublicKey, count: u32, seed: u8) -> Vec<EncodedCiphertext> {
+	let parsed = PublicKey::from_encoded(key).expect("the fixture key is valid");
+	let width = parsed.ciphertext_byte_len();
+	(0..count)
+		.map(|i| {
+			let mut bytes = Vec::with_capacity(width);
+			let mut block = sp_io::hashing::blake2_256(&[&[seed][..], &i.to_le_bytes()].concat());
+			while bytes.len() < width {
+				bytes.extend_from_slice(&block);
+				block = sp_io::hashing::blake2_256(&block);
+			}
+			bytes.truncate(width);
+			bytes[0] = 0;
+			let ciphertext = EncodedCiphertext::new(bytes).expect("fits");
+			parsed.ciphertext_from_encoded(&ciphertext).expect("a valid ciphertext");
+			ciphertext
+		})
+		.collect()
+}
+
+/// A request of `count` indicators written to storage, with its deposit held.
+fn stored_request<T: Config>(institution: &T::AccountId, count: u32) -> RequestId {
+	let request_id = NextRequestId::<T>::get();
+	NextRequestId::<T>::put(request_id + 1);
+	let deposit = T::RequestDeposit::get();
+	T::Currency::hold(&HoldReason::RequestDeposit.into(), institution, deposit).expect("funded");
+	let chunks = medshare_zk::statement::chunk_count(count as usize);
+	let now = frame_system::Pallet::<T>::block_number();
+	Requests::<T>::insert(
+		request_id,
+		Request {
+			institution: institution.clone(),
+			indicators: BoundedVec::truncate_from(
+				(0..count).map(|id| RequestedIndicator { id, min_width: 1 }).collect(),
+			),
+			statements: BoundedVec::truncate_from(vec![[0u8; 32]; chunks]),
+			range_commitments: BoundedVec::truncate_from(vec![[0u8; 32]; chunks]),
+			created_at: now,
+			expires_at: now.saturating_add(T::MinRequestLifetime::get()),
+			deposit,
+			open_sessions: 0,
+			status: RequestStatus::Open,
+		},
+	);
+	request_id
+}
+
+/// A session of `holder` in `request_id`, in `state`, written to storage with its deposit held.
+fn stored_session<T: Config>(request_id: RequestId, holder: &T::AccountId, state: SessionState) -> SessionId {
+	let session_id = NextSessionId::<T>::get();
+	NextSessionId::<T>::put(session_id + 1);
+	let deposit = T::SessionDeposit::get();
+	T::Currency::hold(&HoldReason::SessionDeposit.into(), holder, deposit).expect("funded");
+	Requests::<T>::mutate(request_id, |request| {
+		if let Some(request) = request {
+			request.open_sessions += 1;
+		}
+	});
+	let now = frame_system::Pallet::<T>::block_number();
+	SessionByParticipant::<T>::insert(request_id, holder, session_id);
+	Sessions::<T>::insert(
+		session_id,
+		Session {
+			request_id,
+			holder: holder.clone(),
+			nonce: fixtures::NONCE,
+			data_commitments: BoundedVec::truncate_from(vec![[0u8; 32]]),
+			state,
+			opened_at: now,
+			expires_at: now.saturating_add(T::SessionLifetime::get()),
+			updated_at: now,
+			deposit,
+			holder_key_hash: None,
+			data_hash: None,
+			comparison_hash: None,
+			result_hash: None,
+		},
+	);
+	session_id
+}
+
+fn store_payload<T: Config>(session_id: SessionId, key: &EncodedPublicKey, data: u32, comparison: u32) {
+	SessionPayloads::<T>::insert(
+		session_id,
+		SessionPayload {
+			holder_key: key.clone(),
+			encrypted_data: BoundedVec::truncate_from(ciphertexts(key, data, 1)),
+			comparison: BoundedVec::truncate_from(ciphertexts(key, comparison, 2)),
+		},
+	);
+}
+
+/// Indicators whose comparison under a 4096-bit holder key takes exactly `n` ciphertexts.
+fn indicators_for_comparison(n: u32) -> u32 {
+	let slots = medshare_paillier::slots_per_ciphertext(4096);
+	slots * n / 2
+}
 
 #[benchmarks]
 mod benchmarks {
@@ -29,6 +200,219 @@ mod benchmarks {
 
 		assert_eq!(Pallet::<T>::indicator_id(&code), Some(expected_id));
 		Ok(())
+	}
+
+	#[benchmark]
+	fn approve_institution() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let who = account_of::<T>([0x55; 32]);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+
+		assert!(Institutions::<T>::contains_key(&who));
+		Ok(())
+	}
+
+	/// Worst case: the largest (4096-bit) key, the longest description.
+	#[benchmark]
+	fn register_institution() {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		Institutions::<T>::insert(&who, Institution { public_key: None, metadata: Default::default() });
+		let metadata = Metadata::truncate_from(vec![b'm'; MAX_METADATA_LEN as usize]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), public_key(&fixture), metadata);
+
+		assert!(Institutions::<T>::get(&who).and_then(|i| i.public_key).is_some());
+	}
+
+	/// Worst case: the eligibility key, the longer one.
+	#[benchmark]
+	fn set_verifying_key() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let key = VerifyingKey::truncate_from(medshare_zk::DEV_ELIGIBILITY_VK.to_vec());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, Circuit::Eligibility, key);
+
+		assert!(VerifyingKeys::<T>::contains_key(Circuit::Eligibility));
+		Ok(())
+	}
+
+	/// Worst case: 700 indicators in eight chunks, eight requirement proofs.
+	#[benchmark]
+	fn create_request() {
+		let fixture = fixtures::large();
+		install_registry::<T>(&fixture);
+		install_keys::<T>();
+		let who = institution::<T>(&fixture);
+		let indicators = BoundedVec::truncate_from(fixture.requested.clone());
+		let commitments = BoundedVec::truncate_from(fixture.range_commitments.clone());
+		let proofs = BoundedVec::truncate_from(fixture.requirement_proofs.clone());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), indicators, commitments, proofs, T::MinRequestLifetime::get());
+
+		assert!(Requests::<T>::contains_key(0));
+	}
+
+	/// Worst case: eight eligibility proofs for the 700-indicator request.
+	#[benchmark]
+	fn submit_eligibility() {
+		let fixture = fixtures::large();
+		install_registry::<T>(&fixture);
+		install_keys::<T>();
+		let who = institution::<T>(&fixture);
+		Pallet::<T>::create_request(
+			RawOrigin::Signed(who).into(),
+			BoundedVec::truncate_from(fixture.requested.clone()),
+			BoundedVec::truncate_from(fixture.range_commitments.clone()),
+			BoundedVec::truncate_from(fixture.requirement_proofs.clone()),
+			T::MinRequestLifetime::get(),
+		)
+		.expect("the fixture request is valid");
+		let holder_proofs = &fixture.holders[0];
+		let holder = funded::<T>(holder_proofs.holder);
+
+		#[extrinsic_call]
+		_(
+			RawOrigin::Signed(holder.clone()),
+			0,
+			fixtures::NONCE,
+			BoundedVec::truncate_from(holder_proofs.data_commitments.clone()),
+			BoundedVec::truncate_from(holder_proofs.proofs.clone()),
+		);
+
+		assert!(SessionByParticipant::<T>::contains_key(0, &holder));
+	}
+
+	/// `n` ciphertexts under a 4096-bit key for a request of `n` indicators.
+	#[benchmark]
+	fn submit_encrypted_data(n: Linear<1, { T::MaxIndicatorsPerRequest::get() }>) {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let request_id = stored_request::<T>(&who, n);
+		let holder = funded::<T>(fixtures::HOLDER);
+		let session_id = stored_session::<T>(request_id, &holder, SessionState::Eligible);
+		let key = public_key(&fixture);
+		let data = BoundedVec::truncate_from(ciphertexts(&key, n, 1));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder), session_id, key, data);
+
+		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::DataSubmitted));
+	}
+
+	/// `n` comparison ciphertexts under a 4096-bit holder key (the most a 700-indicator
+	/// request needs at that size is 35; smaller keys need more, cheaper ciphertexts).
+	#[benchmark]
+	fn submit_comparison(n: Linear<1, 34>) {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let count = indicators_for_comparison(n);
+		let request_id = stored_request::<T>(&who, count);
+		let holder = funded::<T>(fixtures::HOLDER);
+		let session_id = stored_session::<T>(request_id, &holder, SessionState::DataSubmitted);
+		let key = public_key(&fixture);
+		store_payload::<T>(session_id, &key, count, 0);
+		let comparison = BoundedVec::truncate_from(ciphertexts(&key, n, 2));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), session_id, comparison);
+
+		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Compared));
+	}
+
+	/// `n` result ciphertexts under the institution's 4096-bit key, for the largest request
+	/// (one ciphertext holds up to 2047 outcomes at that size); completing also clears the
+	/// largest payload and removes a closed request.
+	#[benchmark]
+	fn submit_result(n: Linear<1, 1>) {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let count = T::MaxIndicatorsPerRequest::get();
+		let request_id = stored_request::<T>(&who, count);
+		let holder = funded::<T>(fixtures::HOLDER);
+		let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
+		let key = public_key(&fixture);
+		store_payload::<T>(session_id, &key, count, medshare_paillier::comparison_ciphertext_count(4096, count));
+		Requests::<T>::mutate(request_id, |r| {
+			if let Some(r) = r {
+				r.status = RequestStatus::Closed;
+			}
+		});
+		let result = BoundedVec::truncate_from(ciphertexts(&key, n, 3));
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder), session_id, result);
+
+		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Completed));
+		assert!(!Requests::<T>::contains_key(request_id));
+	}
+
+	/// Worst case: the largest request, with no open session, so it is also removed.
+	#[benchmark]
+	fn close_request() {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let request_id = stored_request::<T>(&who, T::MaxIndicatorsPerRequest::get());
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who), request_id);
+
+		assert!(!Requests::<T>::contains_key(request_id));
+	}
+
+	/// Worst case: the largest request, expired.
+	#[benchmark]
+	fn clean_up_request() {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let request_id = stored_request::<T>(&who, T::MaxIndicatorsPerRequest::get());
+		let later = frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::MinRequestLifetime::get())
+			.saturating_add(BlockNumberFor::<T>::one());
+		frame_system::Pallet::<T>::set_block_number(later);
+		let caller = funded::<T>([0x66; 32]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), request_id);
+
+		assert!(!Requests::<T>::contains_key(request_id));
+	}
+
+	/// Worst case: an expired session holding the largest payload, the last one of a closed
+	/// request (which leaves with it).
+	#[benchmark]
+	fn clean_up_session() {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let count = T::MaxIndicatorsPerRequest::get();
+		let request_id = stored_request::<T>(&who, count);
+		let holder = funded::<T>(fixtures::HOLDER);
+		let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
+		let key = public_key(&fixture);
+		store_payload::<T>(session_id, &key, count, medshare_paillier::comparison_ciphertext_count(4096, count));
+		Requests::<T>::mutate(request_id, |r| {
+			if let Some(r) = r {
+				r.status = RequestStatus::Closed;
+			}
+		});
+		let later = frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::SessionLifetime::get())
+			.saturating_add(BlockNumberFor::<T>::one());
+		frame_system::Pallet::<T>::set_block_number(later);
+		let caller = funded::<T>([0x66; 32]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), session_id);
+
+		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Expired));
+		assert!(!SessionPayloads::<T>::contains_key(session_id));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -4,20 +4,36 @@
 //! indicators, data holders prove that their data fits, and Paillier encryption tells the
 //! institution only whether each value lies below, inside or above its hidden range.
 //!
-//! This version holds the **indicator registry** (PROTOCOL.md section 2): the health
-//! measurements a request may name, each with its LOINC code, UCUM unit, decimal scale and
-//! plausibility domain. The registrar origin adds indicators; the genesis configuration seeds
-//! the common vital signs and labs.
+//! The pallet keeps the **indicator registry** (PROTOCOL.md section 2) and runs the **sharing
+//! session** of section 4. It verifies every Groth16 proof through the `medshare-zk` host
+//! function, with the request statement S and the binding b computed here, never taken from a
+//! caller, and validates every Paillier key and ciphertext with `medshare-paillier`. No
+//! plaintext value, range or result ever reaches it.
 //!
 //! ## Calls
-//! - [`Pallet::register_indicator`]: add an indicator (registrar origin).
+//! - Registrar: [`Pallet::register_indicator`], [`Pallet::approve_institution`],
+//!   [`Pallet::set_verifying_key`].
+//! - Institution: [`Pallet::register_institution`] (step 0), [`Pallet::create_request`]
+//!   (step 1), [`Pallet::submit_comparison`] (step 5), [`Pallet::close_request`].
+//! - Holder: [`Pallet::submit_eligibility`] (steps 2-3), [`Pallet::submit_encrypted_data`]
+//!   (step 4), [`Pallet::submit_result`] (steps 6-7, completes the session).
+//! - Anyone: [`Pallet::clean_up_session`], [`Pallet::clean_up_request`] once expired.
+//!
+//! A session moves Eligible -> DataSubmitted -> Compared -> Completed (or Expired); a call in
+//! the wrong state, by the wrong account, after expiry or with malformed input fails with its
+//! own error and changes nothing. Requests and open sessions hold a deposit, released when
+//! they end.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub mod indicator;
+pub mod types;
 pub mod weights;
+
+#[cfg(any(test, feature = "runtime-benchmarks"))]
+pub mod fixtures;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
@@ -28,31 +44,119 @@ mod tests;
 
 pub use indicator::{Indicator, IndicatorError, IndicatorId, LoincCode};
 pub use pallet::*;
+pub use types::*;
 pub use weights::WeightInfo;
 
 #[frame_support::pallet]
 pub mod pallet {
 	use super::*;
-	use alloc::{string::String, vec::Vec};
-	use frame_support::pallet_prelude::*;
+	use alloc::{collections::BTreeSet, string::String, vec::Vec};
+	use codec::Encode;
+	use frame_support::{
+		pallet_prelude::*,
+		traits::{
+			fungible::{Inspect, MutateHold},
+			tokens::Precision,
+		},
+	};
 	use frame_system::pallet_prelude::*;
+	use medshare_paillier::{CiphertextError, PublicKey, PublicKeyError};
+	use medshare_zk::VerifyError;
+	use sp_core::H256;
+	use sp_runtime::traits::{Saturating, Zero};
+
+	/// Balance type of the deposit currency.
+	pub type BalanceOf<T> =
+		<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
+	/// A request as stored.
+	pub type RequestOf<T> = Request<
+		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
+		BlockNumberFor<T>,
+		<T as Config>::MaxIndicatorsPerRequest,
+		<T as Config>::MaxChunks,
+	>;
+	/// A session as stored.
+	pub type SessionOf<T> = Session<
+		<T as frame_system::Config>::AccountId,
+		BalanceOf<T>,
+		BlockNumberFor<T>,
+		<T as Config>::MaxChunks,
+	>;
+	/// The ciphertexts of an open session.
+	pub type SessionPayloadOf<T> =
+		SessionPayload<<T as Config>::MaxIndicatorsPerRequest, <T as Config>::MaxComparisonCiphertexts>;
 
 	#[pallet::pallet]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
 	pub trait Config: frame_system::Config<RuntimeEvent: From<Event<Self>>> {
-		/// Who may add indicators (and, later, approve institutions and set verifying keys):
-		/// root on a development chain, a governance body in production.
+		/// Who adds indicators, approves institutions and sets verifying keys: root on a
+		/// development chain, a governance body in production.
 		type RegistrarOrigin: EnsureOrigin<Self::RuntimeOrigin>;
 
-		/// The most indicators the registry may ever hold. Requests name indicators by their
-		/// registry id, so this also bounds every per-request indicator list.
+		/// The currency deposits are held in.
+		type Currency: MutateHold<Self::AccountId, Reason = Self::RuntimeHoldReason>
+			+ frame_support::traits::fungible::Mutate<Self::AccountId>;
+
+		/// The runtime's hold reasons, which include this pallet's [`HoldReason`].
+		type RuntimeHoldReason: From<HoldReason>;
+
+		/// The most indicators the registry may ever hold.
 		#[pallet::constant]
 		type MaxIndicators: Get<u32>;
 
+		/// The most indicators one request may ask for (and so the most ciphertexts a holder
+		/// submits in step 4).
+		#[pallet::constant]
+		type MaxIndicatorsPerRequest: Get<u32>;
+
+		/// The most chunks (proofs per call) a request may have; at least
+		/// `ceil(MaxIndicatorsPerRequest / medshare_zk::SLOTS)`.
+		#[pallet::constant]
+		type MaxChunks: Get<u32>;
+
+		/// The most ciphertexts of a comparison (step 5); at least what the largest request
+		/// needs under the smallest accepted holder key.
+		#[pallet::constant]
+		type MaxComparisonCiphertexts: Get<u32>;
+
+		/// The most ciphertexts of an encrypted result (step 7).
+		#[pallet::constant]
+		type MaxResultCiphertexts: Get<u32>;
+
+		/// Held from an institution for each request until it is closed or cleaned up.
+		#[pallet::constant]
+		type RequestDeposit: Get<BalanceOf<Self>>;
+
+		/// Held from a holder for each open session (its ciphertexts live in state meanwhile).
+		#[pallet::constant]
+		type SessionDeposit: Get<BalanceOf<Self>>;
+
+		/// The shortest lifetime a request may be given, in blocks.
+		#[pallet::constant]
+		type MinRequestLifetime: Get<BlockNumberFor<Self>>;
+
+		/// The longest lifetime a request may be given, in blocks.
+		#[pallet::constant]
+		type MaxRequestLifetime: Get<BlockNumberFor<Self>>;
+
+		/// Blocks a session has, from eligibility, to complete.
+		#[pallet::constant]
+		type SessionLifetime: Get<BlockNumberFor<Self>>;
+
 		/// Weights of this pallet's calls, measured by its benchmarks.
 		type WeightInfo: WeightInfo;
+	}
+
+	/// Why the pallet holds funds.
+	#[pallet::composite_enum]
+	pub enum HoldReason {
+		/// An institution's deposit for a research request.
+		RequestDeposit,
+		/// A holder's deposit for an open session.
+		SessionDeposit,
 	}
 
 	/// The indicator registry, by id.
@@ -67,6 +171,39 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type IndicatorCount<T: Config> = StorageValue<_, u32, ValueQuery>;
 
+	/// Approved institutions, with their Paillier public key once registered.
+	#[pallet::storage]
+	pub type Institutions<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Institution>;
+
+	/// The Groth16 verifying key of each circuit, validated when set.
+	#[pallet::storage]
+	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, Circuit, VerifyingKey>;
+
+	/// Research requests, by id.
+	#[pallet::storage]
+	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, RequestOf<T>>;
+
+	/// The id the next request receives.
+	#[pallet::storage]
+	pub type NextRequestId<T: Config> = StorageValue<_, RequestId, ValueQuery>;
+
+	/// Sessions, by id: open ones and the summaries of ended ones.
+	#[pallet::storage]
+	pub type Sessions<T: Config> = StorageMap<_, Twox64Concat, SessionId, SessionOf<T>>;
+
+	/// The session of each (request, holder) pair: one per pair, ever.
+	#[pallet::storage]
+	pub type SessionByParticipant<T: Config> =
+		StorageDoubleMap<_, Twox64Concat, RequestId, Blake2_128Concat, T::AccountId, SessionId>;
+
+	/// The id the next session receives.
+	#[pallet::storage]
+	pub type NextSessionId<T: Config> = StorageValue<_, SessionId, ValueQuery>;
+
+	/// The ciphertexts of open sessions; removed when a session ends.
+	#[pallet::storage]
+	pub type SessionPayloads<T: Config> = StorageMap<_, Twox64Concat, SessionId, SessionPayloadOf<T>>;
+
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
 	pub enum Event<T: Config> {
@@ -76,6 +213,94 @@ pub mod pallet {
 			id: IndicatorId,
 			/// Its LOINC code.
 			code: LoincCode,
+		},
+		/// The registrar approved an institution; it may now register its Paillier key.
+		InstitutionApproved {
+			/// The institution's account.
+			institution: T::AccountId,
+		},
+		/// An approved institution registered (or replaced) its Paillier public key PK_H.
+		InstitutionRegistered {
+			/// The institution's account.
+			institution: T::AccountId,
+			/// BLAKE2-256 of the key's bytes.
+			key_hash: H256,
+		},
+		/// The registrar set a circuit's verifying key.
+		VerifyingKeySet {
+			/// Which circuit.
+			circuit: Circuit,
+			/// BLAKE2-256 of the key's bytes.
+			key_hash: H256,
+		},
+		/// Step 1: an institution posted a research request with valid requirement proofs.
+		RequestCreated {
+			/// The new request's id.
+			request_id: RequestId,
+			/// The institution.
+			institution: T::AccountId,
+			/// Number of indicators asked for.
+			indicators: u32,
+			/// Number of chunks (proofs per party).
+			chunks: u32,
+			/// Last block in which holders may join.
+			expires_at: BlockNumberFor<T>,
+		},
+		/// Steps 2-3: a holder proved eligibility; a session is open.
+		SessionOpened {
+			/// The new session's id.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+			/// The holder.
+			holder: T::AccountId,
+			/// Last block in which the session may advance.
+			expires_at: BlockNumberFor<T>,
+		},
+		/// Step 4: the holder submitted PK_U and its encrypted data; the institution compares next.
+		EncryptedDataSubmitted {
+			/// The session.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+			/// BLAKE2-256 of the encrypted data.
+			data_hash: H256,
+		},
+		/// Step 5: the institution submitted the blinded comparison; the holder answers next.
+		ComparisonSubmitted {
+			/// The session.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+			/// BLAKE2-256 of the comparison.
+			comparison_hash: H256,
+		},
+		/// Steps 7 and 9: the holder submitted the encrypted result; the session is complete
+		/// and the institution decrypts the result off chain (step 8).
+		SessionCompleted {
+			/// The session.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+			/// BLAKE2-256 of the encrypted result.
+			result_hash: H256,
+		},
+		/// A session passed its lifetime unfinished and was cleaned up.
+		SessionExpired {
+			/// The session.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+		},
+		/// The institution closed a request: no new sessions; its deposit is released.
+		RequestClosed {
+			/// The request.
+			request_id: RequestId,
+		},
+		/// A request left storage (closed or expired, with no open session left).
+		RequestRemoved {
+			/// The request.
+			request_id: RequestId,
 		},
 	}
 
@@ -104,6 +329,89 @@ pub mod pallet {
 		DuplicateLoincCode,
 		/// The registry already holds `MaxIndicators` indicators.
 		RegistryFull,
+		/// The account is already an approved institution.
+		AlreadyApproved,
+		/// The account is not an approved institution: ask the registrar for approval.
+		NotApprovedInstitution,
+		/// The institution has not registered its Paillier public key yet
+		/// (`register_institution`).
+		InstitutionKeyMissing,
+		/// The verifying key is malformed (wrong length, a point off the curve or at infinity).
+		MalformedVerifyingKey,
+		/// The verifying key is made for another number of public inputs than its circuit.
+		VerifyingKeyInputMismatch,
+		/// The registrar has not set the verifying key this proof needs.
+		VerifyingKeyMissing,
+		/// The Paillier public key's length is not 256 to 512 bytes.
+		PublicKeyWrongLength,
+		/// The Paillier public key's first bit is clear: n is shorter than its encoding.
+		PublicKeyNotExactSize,
+		/// The Paillier modulus n is even.
+		PublicKeyEven,
+		/// The Paillier modulus n has a small prime factor.
+		PublicKeySmallFactor,
+		/// The Paillier modulus n is a perfect square.
+		PublicKeyPerfectSquare,
+		/// A ciphertext's length is not twice the public key's.
+		CiphertextWrongLength,
+		/// A ciphertext is not below n^2.
+		CiphertextNotBelowModulusSquared,
+		/// A ciphertext is not coprime to n (it is not in the ciphertext group).
+		CiphertextNotCoprime,
+		/// The request names no indicator.
+		NoIndicators,
+		/// The request names an indicator id the registry does not hold.
+		UnknownIndicator,
+		/// The request names the same indicator twice.
+		DuplicateIndicator,
+		/// A minimum width exceeds its indicator's plausibility domain, so no range could fit.
+		MinWidthExceedsDomain,
+		/// The request's lifetime is below `MinRequestLifetime`.
+		LifetimeTooShort,
+		/// The request's lifetime is above `MaxRequestLifetime`.
+		LifetimeTooLong,
+		/// The number of commitments is not the request's number of chunks.
+		WrongCommitmentCount,
+		/// The number of proofs is not the request's number of chunks.
+		WrongProofCount,
+		/// A commitment is not a canonical field element.
+		NonCanonicalCommitment,
+		/// A proof is not 192 bytes of valid curve points.
+		MalformedProof,
+		/// A proof does not verify for its statement, commitment and (for eligibility) binding.
+		InvalidProof,
+		/// No request has this id.
+		RequestNotFound,
+		/// The request is closed.
+		RequestClosed,
+		/// The request has expired: it takes no new sessions.
+		RequestExpired,
+		/// The request has not expired yet.
+		RequestNotExpired,
+		/// The request still has open sessions; they must complete or expire first.
+		RequestHasOpenSessions,
+		/// Only the institution that created the request may do this.
+		NotRequestInstitution,
+		/// An institution cannot hold data in its own request.
+		InstitutionCannotParticipate,
+		/// This holder already has a session for this request.
+		AlreadyParticipating,
+		/// No session has this id.
+		SessionNotFound,
+		/// Only the session's holder may do this.
+		NotSessionHolder,
+		/// The session is not in the state this step needs.
+		WrongSessionState,
+		/// The session has expired.
+		SessionExpired,
+		/// The session has not expired yet.
+		SessionNotExpired,
+		/// The session has already ended (completed or expired).
+		SessionEnded,
+		/// The number of ciphertexts is not what this step needs for the request and key.
+		WrongCiphertextCount,
+		/// The account cannot pay the deposit.
+		InsufficientDeposit,
 	}
 
 	impl<T> From<IndicatorError> for Error<T> {
@@ -118,6 +426,41 @@ pub mod pallet {
 				IndicatorError::NameMalformed => Error::NameMalformed,
 				IndicatorError::ScaleTooLarge => Error::ScaleTooLarge,
 				IndicatorError::DomainInverted => Error::DomainInverted,
+			}
+		}
+	}
+
+	impl<T> From<PublicKeyError> for Error<T> {
+		fn from(error: PublicKeyError) -> Self {
+			match error {
+				PublicKeyError::WrongLength => Error::PublicKeyWrongLength,
+				PublicKeyError::NotExactSize => Error::PublicKeyNotExactSize,
+				PublicKeyError::Even => Error::PublicKeyEven,
+				PublicKeyError::SmallFactor => Error::PublicKeySmallFactor,
+				PublicKeyError::PerfectSquare => Error::PublicKeyPerfectSquare,
+			}
+		}
+	}
+
+	impl<T> From<CiphertextError> for Error<T> {
+		fn from(error: CiphertextError) -> Self {
+			match error {
+				CiphertextError::WrongLength => Error::CiphertextWrongLength,
+				CiphertextError::NotBelowModulusSquared => Error::CiphertextNotBelowModulusSquared,
+				CiphertextError::NotCoprime => Error::CiphertextNotCoprime,
+			}
+		}
+	}
+
+	impl<T> From<VerifyError> for Error<T> {
+		fn from(error: VerifyError) -> Self {
+			match error {
+				// The pallet computes S and b, so a non-canonical input is the caller's commitment.
+				VerifyError::MalformedPublicInput => Error::NonCanonicalCommitment,
+				VerifyError::MalformedProof => Error::MalformedProof,
+				VerifyError::InvalidProof => Error::InvalidProof,
+				VerifyError::MalformedVerifyingKey => Error::MalformedVerifyingKey,
+				VerifyError::WrongInputCount => Error::VerifyingKeyInputMismatch,
 			}
 		}
 	}
@@ -145,13 +488,19 @@ pub mod pallet {
 	pub struct GenesisConfig<T: Config> {
 		/// Indicators registered at genesis, in id order.
 		pub indicators: Vec<IndicatorSpec>,
-		#[serde(skip)]
-		pub _config: core::marker::PhantomData<T>,
+		/// Institutions approved at genesis (they still register their own Paillier key).
+		pub institutions: Vec<T::AccountId>,
+		/// Verifying keys set at genesis: the requirement circuit's and the eligibility
+		/// circuit's, in bellman's format.
+		pub requirement_verifying_key: Option<Vec<u8>>,
+		/// See `requirement_verifying_key`.
+		pub eligibility_verifying_key: Option<Vec<u8>>,
 	}
 
 	#[pallet::genesis_build]
 	impl<T: Config> BuildGenesisConfig for GenesisConfig<T> {
 		fn build(&self) {
+			// A broken chain spec must stop the chain from starting, not start it wrong.
 			for spec in &self.indicators {
 				let indicator = Indicator::new(
 					spec.code.as_bytes(),
@@ -162,10 +511,47 @@ pub mod pallet {
 					spec.hi,
 				)
 				.unwrap_or_else(|e| panic!("genesis indicator {}: {:?}", spec.code, e));
-				// A broken chain spec must stop the chain from starting, not start it wrong.
 				Pallet::<T>::insert_indicator(indicator)
 					.unwrap_or_else(|e| panic!("genesis indicator {}: {:?}", spec.code, e));
 			}
+			for institution in &self.institutions {
+				Institutions::<T>::insert(
+					institution,
+					Institution { public_key: None, metadata: Default::default() },
+				);
+			}
+			for (circuit, key) in [
+				(Circuit::Requirement, &self.requirement_verifying_key),
+				(Circuit::Eligibility, &self.eligibility_verifying_key),
+			] {
+				if let Some(key) = key {
+					let key = Pallet::<T>::validate_verifying_key(circuit, key.clone())
+						.unwrap_or_else(|e| panic!("genesis verifying key {circuit:?}: {e:?}"));
+					VerifyingKeys::<T>::insert(circuit, key);
+				}
+			}
+		}
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn integrity_test() {
+			let indicators = T::MaxIndicatorsPerRequest::get();
+			assert!(indicators <= T::MaxIndicators::get(), "a request cannot name more indicators than the registry holds");
+			assert!(
+				T::MaxChunks::get() as usize >= medshare_zk::statement::chunk_count(indicators as usize),
+				"MaxChunks must cover the largest request"
+			);
+			let bits = medshare_paillier::MIN_MODULUS_BITS;
+			assert!(
+				T::MaxComparisonCiphertexts::get() >= medshare_paillier::comparison_ciphertext_count(bits, indicators),
+				"MaxComparisonCiphertexts must cover the largest request under the smallest key"
+			);
+			assert!(
+				T::MaxResultCiphertexts::get() >= medshare_paillier::result_ciphertext_count(bits, indicators),
+				"MaxResultCiphertexts must cover the largest request under the smallest key"
+			);
+			assert!(T::MinRequestLifetime::get() <= T::MaxRequestLifetime::get());
 		}
 	}
 
@@ -203,6 +589,423 @@ pub mod pallet {
 			Self::deposit_event(Event::IndicatorRegistered { id, code });
 			Ok(())
 		}
+
+		/// Approves a research institution (step 0), which may then register its Paillier key
+		/// and post requests.
+		///
+		/// Origin: the registrar.
+		///
+		/// - `institution`: the institution's account.
+		///
+		/// Emits [`Event::InstitutionApproved`].
+		#[pallet::call_index(1)]
+		#[pallet::weight(T::WeightInfo::approve_institution())]
+		pub fn approve_institution(origin: OriginFor<T>, institution: T::AccountId) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			ensure!(!Institutions::<T>::contains_key(&institution), Error::<T>::AlreadyApproved);
+			Institutions::<T>::insert(&institution, Institution { public_key: None, metadata: Default::default() });
+			Self::deposit_event(Event::InstitutionApproved { institution });
+			Ok(())
+		}
+
+		/// Registers (or replaces) the calling institution's Paillier public key PK_H and
+		/// description (step 0). Holders encrypt results under the key registered when they
+		/// submit them.
+		///
+		/// Origin: an approved institution.
+		///
+		/// - `public_key`: n, big-endian, exactly |n|/8 bytes, 2048 to 4096 bits; it is checked
+		///   to be odd, of its stated size, not a perfect square and free of small factors.
+		/// - `metadata`: a description for people (name, contact, ethics approval), at most 256
+		///   bytes.
+		///
+		/// Emits [`Event::InstitutionRegistered`].
+		#[pallet::call_index(2)]
+		#[pallet::weight(T::WeightInfo::register_institution())]
+		pub fn register_institution(
+			origin: OriginFor<T>,
+			public_key: EncodedPublicKey,
+			metadata: Metadata,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Institutions::<T>::contains_key(&who), Error::<T>::NotApprovedInstitution);
+			PublicKey::from_encoded(&public_key).map_err(Error::<T>::from)?;
+			let key_hash = H256(sp_io::hashing::blake2_256(public_key.as_bytes()));
+			Institutions::<T>::insert(&who, Institution { public_key: Some(public_key), metadata });
+			Self::deposit_event(Event::InstitutionRegistered { institution: who, key_hash });
+			Ok(())
+		}
+
+		/// Sets the Groth16 verifying key of a circuit, after checking it is well formed and
+		/// made for the circuit's number of public inputs. Requests and sessions already open
+		/// keep whatever proofs they were admitted with.
+		///
+		/// Origin: the registrar.
+		///
+		/// - `circuit`: `Requirement` (public inputs S, h') or `Eligibility` (S, h, b).
+		/// - `key`: the verifying key in bellman's byte format.
+		///
+		/// Emits [`Event::VerifyingKeySet`].
+		#[pallet::call_index(3)]
+		#[pallet::weight(T::WeightInfo::set_verifying_key())]
+		pub fn set_verifying_key(origin: OriginFor<T>, circuit: Circuit, key: VerifyingKey) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			let key = Self::validate_verifying_key(circuit, key.into_inner())?;
+			let key_hash = H256(sp_io::hashing::blake2_256(&key));
+			VerifyingKeys::<T>::insert(circuit, key);
+			Self::deposit_event(Event::VerifyingKeySet { circuit, key_hash });
+			Ok(())
+		}
+
+		/// Posts a research request (step 1): the indicators asked for, with hidden ranges
+		/// committed in `range_commitments` and proven to respect every indicator's domain and
+		/// minimum width. The pallet computes the request statement S of each chunk itself and
+		/// stores it for holders. Holds `RequestDeposit`.
+		///
+		/// Origin: an approved institution with a registered key.
+		///
+		/// - `indicators`: registry ids with their minimum range widths, in request order,
+		///   each id at most once.
+		/// - `range_commitments`: h' of each chunk of `medshare_zk::SLOTS` indicators.
+		/// - `proofs`: one requirement proof per chunk, for public inputs `[S, h']`.
+		/// - `lifetime`: blocks during which holders may join.
+		///
+		/// Emits [`Event::RequestCreated`].
+		#[pallet::call_index(4)]
+		#[pallet::weight(T::WeightInfo::create_request())]
+		pub fn create_request(
+			origin: OriginFor<T>,
+			indicators: BoundedVec<RequestedIndicator, T::MaxIndicatorsPerRequest>,
+			range_commitments: BoundedVec<FieldBytes, T::MaxChunks>,
+			proofs: BoundedVec<Proof, T::MaxChunks>,
+			lifetime: BlockNumberFor<T>,
+		) -> DispatchResult {
+			let institution = ensure_signed(origin)?;
+			let registered = Institutions::<T>::get(&institution).ok_or(Error::<T>::NotApprovedInstitution)?;
+			ensure!(registered.public_key.is_some(), Error::<T>::InstitutionKeyMissing);
+			ensure!(!indicators.is_empty(), Error::<T>::NoIndicators);
+			ensure!(lifetime >= T::MinRequestLifetime::get(), Error::<T>::LifetimeTooShort);
+			ensure!(lifetime <= T::MaxRequestLifetime::get(), Error::<T>::LifetimeTooLong);
+			let chunks = medshare_zk::statement::chunk_count(indicators.len());
+			ensure!(range_commitments.len() == chunks, Error::<T>::WrongCommitmentCount);
+			ensure!(proofs.len() == chunks, Error::<T>::WrongProofCount);
+
+			let mut seen = BTreeSet::new();
+			let mut fields = Vec::with_capacity(indicators.len());
+			for requested in &indicators {
+				ensure!(seen.insert(requested.id), Error::<T>::DuplicateIndicator);
+				let entry = Indicators::<T>::get(requested.id).ok_or(Error::<T>::UnknownIndicator)?;
+				// The registry keeps lo <= hi.
+				ensure!(requested.min_width <= entry.hi.saturating_sub(entry.lo), Error::<T>::MinWidthExceedsDomain);
+				fields.push(medshare_zk::RequestedIndicator {
+					id: requested.id,
+					lo: entry.lo,
+					hi: entry.hi,
+					min_width: requested.min_width,
+				});
+			}
+			let key = VerifyingKeys::<T>::get(Circuit::Requirement).ok_or(Error::<T>::VerifyingKeyMissing)?;
+			let statements = medshare_zk::statement::request_statements(&Self::account_bytes(&institution), &fields)
+				.map_err(|_| Error::<T>::NoIndicators)?;
+			let statements: Vec<FieldBytes> = statements.iter().map(medshare_zk::statement::to_bytes).collect();
+			for ((statement, commitment), proof) in statements.iter().zip(&range_commitments).zip(&proofs) {
+				medshare_zk::verify::verify(&key, proof, &[*statement, *commitment]).map_err(Error::<T>::from)?;
+			}
+
+			let deposit = T::RequestDeposit::get();
+			T::Currency::hold(&HoldReason::RequestDeposit.into(), &institution, deposit)
+				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			let expires_at = now.saturating_add(lifetime);
+			let request_id = NextRequestId::<T>::get();
+			NextRequestId::<T>::put(request_id.saturating_add(1));
+			let count = indicators.len() as u32;
+			Requests::<T>::insert(
+				request_id,
+				Request {
+					institution: institution.clone(),
+					indicators,
+					statements: BoundedVec::truncate_from(statements),
+					range_commitments,
+					created_at: now,
+					expires_at,
+					deposit,
+					open_sessions: 0,
+					status: RequestStatus::Open,
+				},
+			);
+			Self::deposit_event(Event::RequestCreated {
+				request_id,
+				institution,
+				indicators: count,
+				chunks: chunks as u32,
+				expires_at,
+			});
+			Ok(())
+		}
+
+		/// Proves the holder's eligibility for a request and opens a session (steps 2-3):
+		/// per chunk, the data commitment h and a proof that the committed values lie in the
+		/// indicators' domains, bound to this request, this holder and `nonce`. Holds
+		/// `SessionDeposit`.
+		///
+		/// Origin: the holder (any account but the request's institution), once per request.
+		///
+		/// - `request_id`: the request.
+		/// - `nonce`: 32 bytes of the holder's choosing, bound into the proofs (b).
+		/// - `data_commitments`: h of each chunk.
+		/// - `proofs`: one eligibility proof per chunk, for public inputs `[S, h, b]`.
+		///
+		/// Emits [`Event::SessionOpened`] with the session id.
+		#[pallet::call_index(5)]
+		#[pallet::weight(T::WeightInfo::submit_eligibility())]
+		pub fn submit_eligibility(
+			origin: OriginFor<T>,
+			request_id: RequestId,
+			nonce: Nonce,
+			data_commitments: BoundedVec<FieldBytes, T::MaxChunks>,
+			proofs: BoundedVec<Proof, T::MaxChunks>,
+		) -> DispatchResult {
+			let holder = ensure_signed(origin)?;
+			let mut request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
+			ensure!(request.status == RequestStatus::Open, Error::<T>::RequestClosed);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now <= request.expires_at, Error::<T>::RequestExpired);
+			ensure!(holder != request.institution, Error::<T>::InstitutionCannotParticipate);
+			ensure!(
+				!SessionByParticipant::<T>::contains_key(request_id, &holder),
+				Error::<T>::AlreadyParticipating
+			);
+			ensure!(data_commitments.len() == request.statements.len(), Error::<T>::WrongCommitmentCount);
+			ensure!(proofs.len() == request.statements.len(), Error::<T>::WrongProofCount);
+			let key = VerifyingKeys::<T>::get(Circuit::Eligibility).ok_or(Error::<T>::VerifyingKeyMissing)?;
+			let binding = medshare_zk::statement::to_bytes(&medshare_zk::statement::proof_binding(
+				request_id,
+				&Self::account_bytes(&holder),
+				&nonce,
+			));
+			for ((statement, commitment), proof) in request.statements.iter().zip(&data_commitments).zip(&proofs) {
+				medshare_zk::verify::verify(&key, proof, &[*statement, *commitment, binding])
+					.map_err(Error::<T>::from)?;
+			}
+
+			let deposit = T::SessionDeposit::get();
+			T::Currency::hold(&HoldReason::SessionDeposit.into(), &holder, deposit)
+				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+			request.open_sessions = request.open_sessions.saturating_add(1);
+			Requests::<T>::insert(request_id, request);
+			let session_id = NextSessionId::<T>::get();
+			NextSessionId::<T>::put(session_id.saturating_add(1));
+			let expires_at = now.saturating_add(T::SessionLifetime::get());
+			SessionByParticipant::<T>::insert(request_id, &holder, session_id);
+			Sessions::<T>::insert(
+				session_id,
+				Session {
+					request_id,
+					holder: holder.clone(),
+					nonce,
+					data_commitments,
+					state: SessionState::Eligible,
+					opened_at: now,
+					expires_at,
+					updated_at: now,
+					deposit,
+					holder_key_hash: None,
+					data_hash: None,
+					comparison_hash: None,
+					result_hash: None,
+				},
+			);
+			Self::deposit_event(Event::SessionOpened { session_id, request_id, holder, expires_at });
+			Ok(())
+		}
+
+		/// Submits the holder's Paillier public key PK_U and its encrypted data (step 4): one
+		/// ciphertext E_U(m_i) per requested indicator, in request order.
+		///
+		/// Origin: the session's holder, while the session is `Eligible` and unexpired.
+		///
+		/// - `session_id`: the session.
+		/// - `holder_key`: PK_U (n, big-endian, 2048 to 4096 bits).
+		/// - `ciphertexts`: E_U(m_i), each 2|n|/8 bytes, below n^2 and coprime to n.
+		///
+		/// Emits [`Event::EncryptedDataSubmitted`].
+		#[pallet::call_index(6)]
+		#[pallet::weight(T::WeightInfo::submit_encrypted_data(ciphertexts.len() as u32))]
+		pub fn submit_encrypted_data(
+			origin: OriginFor<T>,
+			session_id: SessionId,
+			holder_key: EncodedPublicKey,
+			ciphertexts: BoundedVec<EncodedCiphertext, T::MaxIndicatorsPerRequest>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (mut session, request) = Self::session_step(session_id, SessionState::Eligible)?;
+			ensure!(who == session.holder, Error::<T>::NotSessionHolder);
+			ensure!(ciphertexts.len() == request.indicators.len(), Error::<T>::WrongCiphertextCount);
+			let key = PublicKey::from_encoded(&holder_key).map_err(Error::<T>::from)?;
+			Self::validate_ciphertexts(&key, &ciphertexts)?;
+
+			let data_hash = Self::hash_of(&ciphertexts);
+			session.holder_key_hash = Some(H256(sp_io::hashing::blake2_256(holder_key.as_bytes())));
+			session.data_hash = Some(data_hash);
+			Self::advance(session_id, &mut session, SessionState::DataSubmitted);
+			SessionPayloads::<T>::insert(
+				session_id,
+				SessionPayload { holder_key, encrypted_data: ciphertexts, comparison: Default::default() },
+			);
+			Self::deposit_event(Event::EncryptedDataSubmitted { session_id, request_id: session.request_id, data_hash });
+			Ok(())
+		}
+
+		/// Submits the institution's blinded, packed and re-randomised comparison of the
+		/// holder's data with the hidden ranges (step 5), encrypted under PK_U.
+		///
+		/// Origin: the request's institution, while the session is `DataSubmitted` and
+		/// unexpired.
+		///
+		/// - `session_id`: the session.
+		/// - `ciphertexts`: exactly `medshare_paillier::comparison_ciphertext_count(|n_U|, k)`
+		///   ciphertexts under PK_U.
+		///
+		/// Emits [`Event::ComparisonSubmitted`].
+		#[pallet::call_index(7)]
+		#[pallet::weight(T::WeightInfo::submit_comparison(ciphertexts.len() as u32))]
+		pub fn submit_comparison(
+			origin: OriginFor<T>,
+			session_id: SessionId,
+			ciphertexts: BoundedVec<EncodedCiphertext, T::MaxComparisonCiphertexts>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (mut session, request) = Self::session_step(session_id, SessionState::DataSubmitted)?;
+			ensure!(who == request.institution, Error::<T>::NotRequestInstitution);
+			let mut payload = SessionPayloads::<T>::get(session_id).ok_or(Error::<T>::WrongSessionState)?;
+			let key = PublicKey::from_encoded(&payload.holder_key).map_err(Error::<T>::from)?;
+			let expected =
+				medshare_paillier::comparison_ciphertext_count(key.modulus_bits(), request.indicators.len() as u32);
+			ensure!(ciphertexts.len() as u32 == expected, Error::<T>::WrongCiphertextCount);
+			Self::validate_ciphertexts(&key, &ciphertexts)?;
+
+			let comparison_hash = Self::hash_of(&ciphertexts);
+			session.comparison_hash = Some(comparison_hash);
+			Self::advance(session_id, &mut session, SessionState::Compared);
+			payload.comparison = ciphertexts;
+			SessionPayloads::<T>::insert(session_id, payload);
+			Self::deposit_event(Event::ComparisonSubmitted {
+				session_id,
+				request_id: session.request_id,
+				comparison_hash,
+			});
+			Ok(())
+		}
+
+		/// Submits the holder's result set, -1/0/1 per indicator packed and encrypted off chain
+		/// under the institution's key PK_H (steps 6-7), and completes the session: its
+		/// payloads leave state (they stay in the block history), the deposit is released and
+		/// a summary with the hash of every payload remains.
+		///
+		/// Origin: the session's holder, while the session is `Compared` and unexpired.
+		///
+		/// - `session_id`: the session.
+		/// - `ciphertexts`: exactly `medshare_paillier::result_ciphertext_count(|n_H|, k)`
+		///   ciphertexts under the institution's registered key.
+		///
+		/// Emits [`Event::SessionCompleted`].
+		#[pallet::call_index(8)]
+		#[pallet::weight(T::WeightInfo::submit_result(ciphertexts.len() as u32))]
+		pub fn submit_result(
+			origin: OriginFor<T>,
+			session_id: SessionId,
+			ciphertexts: BoundedVec<EncodedCiphertext, T::MaxResultCiphertexts>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let (mut session, request) = Self::session_step(session_id, SessionState::Compared)?;
+			ensure!(who == session.holder, Error::<T>::NotSessionHolder);
+			let encoded_key = Institutions::<T>::get(&request.institution)
+				.and_then(|institution| institution.public_key)
+				.ok_or(Error::<T>::InstitutionKeyMissing)?;
+			let key = PublicKey::from_encoded(&encoded_key).map_err(Error::<T>::from)?;
+			let expected =
+				medshare_paillier::result_ciphertext_count(key.modulus_bits(), request.indicators.len() as u32);
+			ensure!(ciphertexts.len() as u32 == expected, Error::<T>::WrongCiphertextCount);
+			Self::validate_ciphertexts(&key, &ciphertexts)?;
+
+			let result_hash = Self::hash_of(&ciphertexts);
+			session.result_hash = Some(result_hash);
+			Self::advance(session_id, &mut session, SessionState::Completed);
+			Self::end_session(session_id, &session, request);
+			Self::deposit_event(Event::SessionCompleted { session_id, request_id: session.request_id, result_hash });
+			Ok(())
+		}
+
+		/// Closes a request: no new sessions; sessions already open may still finish. The
+		/// request deposit is released; the request leaves storage with its last session.
+		///
+		/// Origin: the request's institution.
+		///
+		/// - `request_id`: the request.
+		///
+		/// Emits [`Event::RequestClosed`] (and [`Event::RequestRemoved`] if no session is open).
+		#[pallet::call_index(9)]
+		#[pallet::weight(T::WeightInfo::close_request())]
+		pub fn close_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
+			ensure!(who == request.institution, Error::<T>::NotRequestInstitution);
+			ensure!(request.status == RequestStatus::Open, Error::<T>::RequestClosed);
+			Self::release_request_deposit(&mut request);
+			request.status = RequestStatus::Closed;
+			Self::deposit_event(Event::RequestClosed { request_id });
+			Self::store_or_remove_request(request_id, request);
+			Ok(())
+		}
+
+		/// Removes an expired request that has no open session left and releases its
+		/// deposit.
+		///
+		/// Origin: any signed account.
+		///
+		/// - `request_id`: the request.
+		///
+		/// Emits [`Event::RequestRemoved`].
+		#[pallet::call_index(10)]
+		#[pallet::weight(T::WeightInfo::clean_up_request())]
+		pub fn clean_up_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let mut request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now > request.expires_at, Error::<T>::RequestNotExpired);
+			ensure!(request.open_sessions == 0, Error::<T>::RequestHasOpenSessions);
+			Self::release_request_deposit(&mut request);
+			Requests::<T>::remove(request_id);
+			Self::deposit_event(Event::RequestRemoved { request_id });
+			Ok(())
+		}
+
+		/// Ends a session that passed its lifetime unfinished: its payloads leave state, the
+		/// holder's deposit is released, and a summary marked `Expired` remains.
+		///
+		/// Origin: any signed account.
+		///
+		/// - `session_id`: the session.
+		///
+		/// Emits [`Event::SessionExpired`].
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::clean_up_session())]
+		pub fn clean_up_session(origin: OriginFor<T>, session_id: SessionId) -> DispatchResult {
+			ensure_signed(origin)?;
+			let mut session = Sessions::<T>::get(session_id).ok_or(Error::<T>::SessionNotFound)?;
+			ensure!(
+				!matches!(session.state, SessionState::Completed | SessionState::Expired),
+				Error::<T>::SessionEnded
+			);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now > session.expires_at, Error::<T>::SessionNotExpired);
+			let request = Requests::<T>::get(session.request_id).ok_or(Error::<T>::RequestNotFound)?;
+			Self::advance(session_id, &mut session, SessionState::Expired);
+			Self::end_session(session_id, &session, request);
+			Self::deposit_event(Event::SessionExpired { session_id, request_id: session.request_id });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -228,6 +1031,101 @@ pub mod pallet {
 		pub fn indicator_id(code: &[u8]) -> Option<IndicatorId> {
 			let code: LoincCode = code.to_vec().try_into().ok()?;
 			IndicatorIdByCode::<T>::get(code)
+		}
+
+		/// An account as the 32 bytes the statements hash (PROTOCOL.md 3.2): its SCALE encoding,
+		/// zero-padded when shorter (injective for a fixed-size account type, and the raw public
+		/// key for `AccountId32`), or its BLAKE2-256 hash when longer.
+		pub fn account_bytes(who: &T::AccountId) -> [u8; 32] {
+			let encoded = who.encode();
+			if encoded.len() <= 32 {
+				let mut bytes = [0u8; 32];
+				bytes[..encoded.len()].copy_from_slice(&encoded);
+				bytes
+			} else {
+				sp_io::hashing::blake2_256(&encoded)
+			}
+		}
+
+		/// Checks a verifying key through the `zk` host function.
+		pub(crate) fn validate_verifying_key(circuit: Circuit, key: Vec<u8>) -> Result<VerifyingKey, Error<T>> {
+			let key: VerifyingKey = key.try_into().map_err(|_| Error::<T>::MalformedVerifyingKey)?;
+			if key.len() != medshare_zk::verify::verifying_key_len(circuit.public_inputs()) {
+				// A well-formed key for another input count has another length.
+				let parses_as_other = (1..=medshare_zk::verify::ELIGIBILITY_INPUTS)
+					.any(|n| key.len() == medshare_zk::verify::verifying_key_len(n));
+				return Err(if parses_as_other {
+					Error::<T>::VerifyingKeyInputMismatch
+				} else {
+					Error::<T>::MalformedVerifyingKey
+				});
+			}
+			medshare_zk::verify::check_verifying_key(&key, circuit.public_inputs()).map_err(Error::<T>::from)?;
+			Ok(key)
+		}
+
+		/// Loads a session and its request for a step that needs `state`, refusing ended,
+		/// out-of-order and expired sessions.
+		fn session_step(
+			session_id: SessionId,
+			state: SessionState,
+		) -> Result<(SessionOf<T>, RequestOf<T>), Error<T>> {
+			let session = Sessions::<T>::get(session_id).ok_or(Error::<T>::SessionNotFound)?;
+			ensure!(session.state == state, Error::<T>::WrongSessionState);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(now <= session.expires_at, Error::<T>::SessionExpired);
+			let request = Requests::<T>::get(session.request_id).ok_or(Error::<T>::RequestNotFound)?;
+			Ok((session, request))
+		}
+
+		/// Moves a session to `state` and stores it.
+		fn advance(session_id: SessionId, session: &mut SessionOf<T>, state: SessionState) {
+			session.state = state;
+			session.updated_at = frame_system::Pallet::<T>::block_number();
+			Sessions::<T>::insert(session_id, &*session);
+		}
+
+		/// Clears an ended session's payloads, releases its deposit and lets its request go
+		/// if that was the request's last session and the request is closed.
+		fn end_session(session_id: SessionId, session: &SessionOf<T>, mut request: RequestOf<T>) {
+			SessionPayloads::<T>::remove(session_id);
+			Self::release(HoldReason::SessionDeposit, &session.holder, session.deposit);
+			request.open_sessions = request.open_sessions.saturating_sub(1);
+			Self::store_or_remove_request(session.request_id, request);
+		}
+
+		fn store_or_remove_request(request_id: RequestId, request: RequestOf<T>) {
+			if request.status == RequestStatus::Closed && request.open_sessions == 0 {
+				Requests::<T>::remove(request_id);
+				Self::deposit_event(Event::RequestRemoved { request_id });
+			} else {
+				Requests::<T>::insert(request_id, request);
+			}
+		}
+
+		fn release_request_deposit(request: &mut RequestOf<T>) {
+			let deposit = core::mem::replace(&mut request.deposit, Zero::zero());
+			Self::release(HoldReason::RequestDeposit, &request.institution, deposit);
+		}
+
+		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
+			if amount.is_zero() {
+				return;
+			}
+			// Best effort: the hold was placed by this pallet for this amount, so the whole
+			// amount is there unless a slash took part of it.
+			let _ = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
+		}
+
+		fn validate_ciphertexts(key: &PublicKey, ciphertexts: &[EncodedCiphertext]) -> Result<(), Error<T>> {
+			for ciphertext in ciphertexts {
+				key.ciphertext_from_encoded(ciphertext).map_err(Error::<T>::from)?;
+			}
+			Ok(())
+		}
+
+		fn hash_of(ciphertexts: &impl Encode) -> H256 {
+			H256(ciphertexts.using_encoded(sp_io::hashing::blake2_256))
 		}
 	}
 }

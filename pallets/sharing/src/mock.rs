@@ -1,11 +1,15 @@
-//! A minimal runtime for the pallet's unit tests and benchmark tests.
+//! A minimal runtime for the pallet's unit tests and benchmark tests. Accounts are
+//! `AccountId32`, as in the real runtime, so that the committed proof fixtures (bound to
+//! account bytes) serve both.
 
 use crate as pallet_medical_sharing;
-use frame_support::{derive_impl, parameter_types};
+use frame_support::{derive_impl, parameter_types, traits::VariantCountOf};
 use frame_system::EnsureRoot;
-use sp_runtime::BuildStorage;
+use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage};
 
 type Block = frame_system::mocking::MockBlock<Test>;
+pub type AccountId = AccountId32;
+pub type Balance = u128;
 
 #[frame_support::runtime]
 mod runtime {
@@ -28,26 +32,66 @@ mod runtime {
 	pub type System = frame_system;
 
 	#[runtime::pallet_index(1)]
+	pub type Balances = pallet_balances;
+
+	#[runtime::pallet_index(2)]
 	pub type MedicalSharing = pallet_medical_sharing;
 }
 
 #[derive_impl(frame_system::config_preludes::TestDefaultConfig)]
 impl frame_system::Config for Test {
 	type Block = Block;
+	type AccountId = AccountId;
+	type Lookup = IdentityLookup<AccountId>;
+	type AccountData = pallet_balances::AccountData<Balance>;
+}
+
+#[derive_impl(pallet_balances::config_preludes::TestDefaultConfig)]
+impl pallet_balances::Config for Test {
+	type Balance = Balance;
+	type AccountStore = System;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type MaxFreezes = VariantCountOf<RuntimeFreezeReason>;
 }
 
 parameter_types! {
-	pub const MaxIndicators: u32 = 12;
+	pub const MaxIndicators: u32 = 1_024;
+	pub const MaxIndicatorsPerRequest: u32 = 700;
+	pub const MaxChunks: u32 = 8;
+	pub const MaxComparisonCiphertexts: u32 = 70;
+	pub const MaxResultCiphertexts: u32 = 1;
+	pub const RequestDeposit: Balance = 1_000;
+	pub const SessionDeposit: Balance = 500;
+	pub const MinRequestLifetime: u64 = 10;
+	pub const MaxRequestLifetime: u64 = 1_000;
+	pub const SessionLifetime: u64 = 50;
 }
 
 impl pallet_medical_sharing::Config for Test {
-	type RegistrarOrigin = EnsureRoot<u64>;
+	type RegistrarOrigin = EnsureRoot<AccountId>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
 	type MaxIndicators = MaxIndicators;
+	type MaxIndicatorsPerRequest = MaxIndicatorsPerRequest;
+	type MaxChunks = MaxChunks;
+	type MaxComparisonCiphertexts = MaxComparisonCiphertexts;
+	type MaxResultCiphertexts = MaxResultCiphertexts;
+	type RequestDeposit = RequestDeposit;
+	type SessionDeposit = SessionDeposit;
+	type MinRequestLifetime = MinRequestLifetime;
+	type MaxRequestLifetime = MaxRequestLifetime;
+	type SessionLifetime = SessionLifetime;
 	type WeightInfo = ();
 }
 
-/// Genesis used by the tests: body temperature and heart rate are registered (ids 0 and 1).
+/// Starting balance of every fixture account.
+pub const ENDOWMENT: Balance = 1_000_000;
+
+/// Genesis used by the tests: body temperature and heart rate are registered (ids 0 and 1),
+/// the fixture institution is approved, the development verifying keys are set, and the
+/// fixture accounts are endowed.
 pub fn new_test_ext() -> sp_io::TestExternalities {
+	use crate::fixtures::{HOLDER, INSTITUTION, OTHER_HOLDER};
 	let genesis = pallet_medical_sharing::GenesisConfig::<Test> {
 		indicators: vec![
 			crate::IndicatorSpec {
@@ -67,9 +111,15 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				hi: 300,
 			},
 		],
+		institutions: vec![AccountId32::new(INSTITUTION)],
+		requirement_verifying_key: Some(medshare_zk::DEV_REQUIREMENT_VK.to_vec()),
+		eligibility_verifying_key: Some(medshare_zk::DEV_ELIGIBILITY_VK.to_vec()),
+	};
+	let balances = pallet_balances::GenesisConfig::<Test> {
+		balances: [INSTITUTION, HOLDER, OTHER_HOLDER].map(|a| (AccountId32::new(a), ENDOWMENT)).to_vec(),
 		..Default::default()
 	};
-	let storage = RuntimeGenesisConfig { medical_sharing: genesis, ..Default::default() }
+	let storage = RuntimeGenesisConfig { medical_sharing: genesis, balances, ..Default::default() }
 		.build_storage()
 		.expect("the test genesis is valid");
 	let mut ext = sp_io::TestExternalities::new(storage);
