@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds medshare-node with runtime benchmarks and regenerates the sharing pallet's weights
 # (pallets/sharing/src/weights.rs) on this machine. Usage: scripts/benchmark-weights.sh
-# Extra arguments go to `benchmark pallet` (for example --steps 10 --repeat 5 for a quick run).
+# 20 steps x 10 repeats: the linear benchmarks validate up to 700 ciphertexts a run, so the
+# whole pallet takes about 5 minutes. Extra arguments go to `benchmark pallet`.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(dirname "$here")"
@@ -15,8 +16,8 @@ node="$CARGO_TARGET_DIR/debug/medshare-node"
 	--chain dev \
 	--pallet pallet_medical_sharing \
 	--extrinsic '*' \
-	--steps 50 \
-	--repeat 20 \
+	--steps 20 \
+	--repeat 10 \
 	--heap-pages 4096 \
 	--template "$here/frame-weight-template.hbs" \
 	--header "$here/weights-header.txt" \
