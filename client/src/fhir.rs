@@ -36,7 +36,7 @@ pub enum ImportError {
 	#[error("{name} (LOINC {code}) value {value} cannot be encoded: it must be a number from 0 up to 2^32-1 in units of 10^-{scale} {unit}")]
 	NotEncodable { code: String, name: String, value: f64, scale: u8, unit: String },
 	#[error("{name} (LOINC {code}) = {value} is outside the plausible range {lo} to {hi}; check the measurement and its unit")]
-	OutOfDomain { code: String, name: String, value: String, lo: String, hi: String },
+	OutOfDomain { code: String, name: String, value: String, lo: String, hi: String, scaled: u32 },
 }
 
 /// One imported measurement, in the registry's encoding.
@@ -160,6 +160,16 @@ struct Candidate {
 /// Reads `wanted` indicators from a FHIR R4 Bundle (JSON). The result is in the order of
 /// `wanted`. For each indicator the most recent usable Observation wins.
 pub fn import_bundle(json: &str, wanted: &[RegistryEntry]) -> Result<Vec<ImportedValue>, ImportError> {
+	import_each(json, wanted)?.into_iter().collect()
+}
+
+/// Like [`import_bundle`], but with one result per wanted indicator, so that a caller can keep
+/// what a bundle has and report the rest. Errors of the bundle as a whole (not JSON, not a
+/// collection or searchset Bundle) are still the outer error.
+pub fn import_each(
+	json: &str,
+	wanted: &[RegistryEntry],
+) -> Result<Vec<Result<ImportedValue, ImportError>>, ImportError> {
 	let bundle: Bundle = serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
 	if bundle.resource_type != "Bundle" {
 		return Err(ImportError::NotABundle(bundle.resource_type));
@@ -179,7 +189,7 @@ pub fn import_bundle(json: &str, wanted: &[RegistryEntry]) -> Result<Vec<Importe
 		.filter(|o: &Observation| USABLE_STATUSES.contains(&o.status.as_str()))
 		.collect();
 
-	wanted.iter().map(|entry| import_one(&observations, entry)).collect()
+	Ok(wanted.iter().map(|entry| import_one(&observations, entry)).collect())
 }
 
 fn candidates_for(observations: &[Observation], loinc: &str) -> Vec<Candidate> {
@@ -269,6 +279,7 @@ fn import_one(observations: &[Observation], entry: &RegistryEntry) -> Result<Imp
 			value: entry.display_value(scaled),
 			lo: entry.display_value(entry.lo),
 			hi: entry.display_value(entry.hi),
+			scaled,
 		});
 	}
 	Ok(ImportedValue {
@@ -330,7 +341,7 @@ mod tests {
 		assert_eq!(
 			scaled,
 			vec![
-				("8310-5".into(), 3_700),  // 98.6 [degF] = 37.00 Cel
+				("8310-5".into(), 3_717),  // 98.9 [degF] = 37.17 Cel
 				("8480-6".into(), 118),    // from the 85354-9 panel
 				("8462-4".into(), 76),     // from the 85354-9 panel
 				("8867-4".into(), 72),     // the latest of two heart rates

@@ -2,6 +2,24 @@
 //!
 //! - [`fhir`]: reading a holder's measurements from a FHIR R4 Bundle into the registry's
 //!   fixed-point encoding.
+//! - [`request_file`], [`decimal`]: the institution's request file, exact decimals.
+//! - [`chain`]: the node connection (subxt), storage reads, submission, events.
+//! - [`ops`]: the protocol steps of each role; [`demo`] runs them all; [`watch`] follows events.
+//! - [`state`]: the local secret state; [`signer`]: sr25519 signers.
+//! - [`export`]: a whole session's payloads as JSON, for polkadot-js.
+//! - [`cli`]: the `medshare` command line.
 
+pub mod chain;
+pub mod cli;
+pub mod decimal;
+pub mod demo;
+pub mod export;
 pub mod fhir;
+pub mod ops;
+pub mod output;
+pub mod progress;
 pub mod registry;
+pub mod request_file;
+pub mod signer;
+pub mod state;
+pub mod watch;

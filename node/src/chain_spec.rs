@@ -5,9 +5,9 @@ use sc_service::ChainType;
 
 /// A chain specification with no extensions. Genesis is built by the runtime, whose genesis
 /// checks the verifying keys through MedShare's host functions, so the chain spec's own
-/// executor needs them too.
+/// executor needs the same extra host functions as the service's.
 pub type ChainSpec =
-	sc_service::GenericChainSpec<sc_service::NoExtension, crate::service::MedShareHostFunctions>;
+	sc_service::GenericChainSpec<sc_service::NoExtension, crate::service::ExtraHostFunctions>;
 
 fn wasm_binary() -> Result<&'static [u8], String> {
 	WASM_BINARY.ok_or_else(|| {

@@ -16,8 +16,18 @@ use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
 /// one alias feeds both the service's executor and `benchmark pallet`.
 pub type MedShareHostFunctions = medshare_zk::medshare_zk::HostFunctions;
 
+/// Host functions beyond Substrate's own that the runtime imports. A runtime built with
+/// `runtime-benchmarks` also imports the benchmarking ones, so a node built with that feature
+/// (it shares the target directory, and so the binary, with everyday builds) must offer them
+/// to run or even build the genesis of a chain.
+#[cfg(not(feature = "runtime-benchmarks"))]
+pub type ExtraHostFunctions = MedShareHostFunctions;
+/// See above.
+#[cfg(feature = "runtime-benchmarks")]
+pub type ExtraHostFunctions = (MedShareHostFunctions, frame_benchmarking::benchmarking::HostFunctions);
+
 /// Everything the runtime may call on the host.
-pub type HostFunctions = (sp_io::SubstrateHostFunctions, MedShareHostFunctions);
+pub type HostFunctions = (sp_io::SubstrateHostFunctions, ExtraHostFunctions);
 
 /// The wasm executor with MedShare's host functions.
 pub type RuntimeExecutor = sc_executor::WasmExecutor<HostFunctions>;

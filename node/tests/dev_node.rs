@@ -31,21 +31,7 @@ fn hex_encode(bytes: &[u8]) -> String {
 #[test]
 fn dev_node_finalizes_blocks_and_serves_the_genesis_indicator_registry() {
 	let rpc_port = free_port();
-	let args: Vec<String> = [
-		"--dev",
-		"--tmp",
-		"--no-telemetry",
-		"--no-prometheus",
-		"--no-mdns",
-		"--rpc-port",
-		&rpc_port.to_string(),
-		"--port",
-		&free_port().to_string(),
-	]
-	.iter()
-	.map(|s| s.to_string())
-	.collect();
-	let mut node = RunningNode::start(&args, rpc_port);
+	let mut node = RunningNode::start(&common::dev_args(rpc_port, &[]), rpc_port);
 	node.wait_for_rpc(Duration::from_secs(180));
 
 	assert_eq!(node.call("system_chain", json!([])), json!("MedShare Development"));

@@ -1,2 +1,74 @@
+//! Paillier homomorphic encryption for MedShare, with the blinded range comparison of
+//! PROTOCOL.md sections 3.1, 4.1 and 4.2.
+//!
+//! Without the `std` feature (the runtime) the crate offers what the chain needs: the
+//! [`PublicKey`] and [`Ciphertext`] types with validation of untrusted bytes, their SCALE wire
+//! forms [`EncodedPublicKey`] and [`EncodedCiphertext`], and the ciphertext counts of the
+//! comparison ([`comparison_ciphertext_count`], [`result_ciphertext_count`]).
+//!
+//! With `std` (the client) it adds key generation ([`Keypair`]), encryption, CRT decryption, the
+//! homomorphic operations, and the comparison protocol ([`compare`]).
+//!
+//! ```
+//! # #[cfg(feature = "std")] {
+//! use medshare_paillier::{compare, Keypair};
+//! let mut rng = rand_010::rng();
+//! let holder = Keypair::generate(2048, &mut rng).unwrap();
+//! let institution = Keypair::generate(2048, &mut rng).unwrap();
+//! // Step 4: the holder encrypts its values.
+//! let values = compare::encrypt_values(&holder, &[3690, 120], &mut rng);
+//! // Step 5: the institution blinds them against its secret ranges.
+//! let packed = compare::blind_and_pack(holder.public(), &values, &[(3600, 3750), (90, 110)], &mut rng).unwrap();
+//! // Steps 6-7: the holder reads the outcomes and encrypts them for the institution.
+//! let outcomes = compare::unpack_outcomes(&holder, &packed, 2).unwrap();
+//! let result = compare::encrypt_outcomes(institution.public(), &outcomes, &mut rng);
+//! // Step 8: the institution learns -1/0/1 per indicator.
+//! let t: Vec<i8> = compare::decode_outcomes(&institution, &result, 2).unwrap().iter().map(|o| o.as_i8()).collect();
+//! assert_eq!(t, [0, 1]);
+//! # }
+//! ```
+
 #![cfg_attr(not(feature = "std"), no_std)]
-//! MedShare's paillier crate: filled in by its own issue.
+#![warn(missing_docs)]
+#![deny(unsafe_code)]
+
+extern crate alloc;
+
+mod ciphertext;
+mod key;
+mod layout;
+mod small_primes;
+mod wire;
+
+#[cfg(feature = "std")]
+pub mod compare;
+#[cfg(all(feature = "std", target_arch = "x86_64"))]
+mod ifma;
+#[cfg(feature = "std")]
+mod keypair;
+#[cfg(feature = "std")]
+mod mont;
+#[cfg(feature = "std")]
+mod ops;
+#[cfg(feature = "std")]
+mod primes;
+#[cfg(feature = "std")]
+mod random;
+
+pub use ciphertext::{Ciphertext, CiphertextError, InvalidCiphertextAt};
+pub use key::{PublicKey, PublicKeyError, MAX_MODULUS_BITS, MIN_MODULUS_BITS};
+pub use layout::{
+	comparison_ciphertext_count, outcomes_per_ciphertext, result_ciphertext_count, slots_per_ciphertext, KAPPA, OUTCOME_BITS,
+	SLOT_BITS, VALUE_BITS,
+};
+pub use small_primes::SMALL_PRIME_BOUND;
+pub use wire::{EncodedCiphertext, EncodedPublicKey, TooLong, MAX_CIPHERTEXT_BYTES, MAX_PUBLIC_KEY_BYTES};
+
+#[cfg(feature = "std")]
+pub use keypair::{KeyGenError, Keypair, SecretKeyError};
+/// The RNG traits of this crate's API (rand_core 0.10: `rand` 0.10's `rng()` and
+/// `rand_chacha` 0.10 generators implement `CryptoRng`).
+#[cfg(feature = "std")]
+pub use rand_core_010 as rand_core;
+#[cfg(feature = "std")]
+pub use num_bigint;

@@ -109,6 +109,12 @@ fn verification(c: &mut Criterion) {
 		group.bench_function(BenchmarkId::new("bellman verify_proof, prepared key (baseline)", count), |b| {
 			b.iter(|| groth16::verify_proof(&prepared, &proof, &scalars).unwrap())
 		});
+		group.bench_function(BenchmarkId::new("bellman Proof::read + verify_proof, prepared key", count), |b| {
+			b.iter(|| {
+				let proof = groth16::Proof::<bls12_381::Bls12>::read(&chunk.proof[..]).unwrap();
+				groth16::verify_proof(&prepared, &proof, &scalars).unwrap()
+			})
+		});
 		group.bench_function(BenchmarkId::new("host function, cached prepared key", count), |b| {
 			b.iter(|| verify::verify(DEV_ELIGIBILITY_VK, &chunk.proof, &inputs).unwrap())
 		});

@@ -29,6 +29,18 @@ pub fn free_port() -> u16 {
 		.expect("the OS hands out an ephemeral port")
 }
 
+/// Arguments for a throw-away development node on `rpc_port` (and a free p2p port), with
+/// `extra` appended: no telemetry, metrics or mDNS, so parallel tests do not disturb each other.
+pub fn dev_args(rpc_port: u16, extra: &[&str]) -> Vec<String> {
+	let mut args: Vec<String> = ["--dev", "--tmp", "--no-telemetry", "--no-prometheus", "--no-mdns"]
+		.iter()
+		.map(|s| s.to_string())
+		.collect();
+	args.extend(["--rpc-port".to_string(), rpc_port.to_string(), "--port".to_string(), free_port().to_string()]);
+	args.extend(extra.iter().map(|s| s.to_string()));
+	args
+}
+
 /// A node process that is interrupted (and, if need be, killed) when dropped.
 pub struct RunningNode {
 	child: Option<Child>,

@@ -139,24 +139,17 @@ fn stored_session<T: Config>(request_id: RequestId, holder: &T::AccountId, state
 	});
 	let now = frame_system::Pallet::<T>::block_number();
 	SessionByParticipant::<T>::insert(request_id, holder, session_id);
-	Sessions::<T>::insert(
-		session_id,
-		Session {
-			request_id,
-			holder: holder.clone(),
-			nonce: fixtures::NONCE,
-			data_commitments: BoundedVec::truncate_from(vec![[0u8; 32]]),
-			state,
-			opened_at: now,
-			expires_at: now.saturating_add(T::SessionLifetime::get()),
-			updated_at: now,
-			deposit,
-			holder_key_hash: None,
-			data_hash: None,
-			comparison_hash: None,
-			result_hash: None,
-		},
+	let mut session = Session::opened(
+		request_id,
+		holder.clone(),
+		fixtures::NONCE,
+		BoundedVec::truncate_from(vec![[0u8; 32]]),
+		now,
+		now.saturating_add(T::SessionLifetime::get()),
+		deposit,
 	);
+	session.state = state;
+	Sessions::<T>::insert(session_id, session);
 	session_id
 }
 
@@ -169,6 +162,24 @@ fn store_payload<T: Config>(session_id: SessionId, key: &EncodedPublicKey, data:
 			comparison: BoundedVec::truncate_from(ciphertexts(key, comparison, 2)),
 		},
 	);
+}
+
+/// The largest request, closed, with one `Compared` session holding the largest payload:
+/// ending that session also removes the request (the costliest ending).
+fn closed_request_with_compared_session<T: Config>(fixture: &Fixture) -> (T::AccountId, SessionId) {
+	let who = institution::<T>(fixture);
+	let count = T::MaxIndicatorsPerRequest::get();
+	let request_id = stored_request::<T>(&who, count);
+	let holder = funded::<T>(fixtures::HOLDER);
+	let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
+	let key = public_key(fixture);
+	store_payload::<T>(session_id, &key, count, medshare_paillier::comparison_ciphertext_count(4096, count));
+	Requests::<T>::mutate(request_id, |r| {
+		if let Some(r) = r {
+			r.status = RequestStatus::Closed;
+		}
+	});
+	(holder, session_id)
 }
 
 /// Indicators whose comparison under a 4096-bit holder key takes exactly `n` ciphertexts.
@@ -334,25 +345,14 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_result() {
 		let fixture = fixtures::large();
-		let who = institution::<T>(&fixture);
-		let count = T::MaxIndicatorsPerRequest::get();
-		let request_id = stored_request::<T>(&who, count);
-		let holder = funded::<T>(fixtures::HOLDER);
-		let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
-		let key = public_key(&fixture);
-		store_payload::<T>(session_id, &key, count, medshare_paillier::comparison_ciphertext_count(4096, count));
-		Requests::<T>::mutate(request_id, |r| {
-			if let Some(r) = r {
-				r.status = RequestStatus::Closed;
-			}
-		});
-		let result = BoundedVec::truncate_from(ciphertexts(&key, 1, 3));
+		let (holder, session_id) = closed_request_with_compared_session::<T>(&fixture);
+		let result = BoundedVec::truncate_from(ciphertexts(&public_key(&fixture), 1, 3));
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(holder), session_id, result);
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Completed));
-		assert!(!Requests::<T>::contains_key(request_id));
+		assert_eq!(Requests::<T>::iter().count(), 0);
 	}
 
 	/// Worst case: the largest request, with no open session, so it is also removed.
@@ -391,18 +391,7 @@ mod benchmarks {
 	#[benchmark]
 	fn clean_up_session() {
 		let fixture = fixtures::large();
-		let who = institution::<T>(&fixture);
-		let count = T::MaxIndicatorsPerRequest::get();
-		let request_id = stored_request::<T>(&who, count);
-		let holder = funded::<T>(fixtures::HOLDER);
-		let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
-		let key = public_key(&fixture);
-		store_payload::<T>(session_id, &key, count, medshare_paillier::comparison_ciphertext_count(4096, count));
-		Requests::<T>::mutate(request_id, |r| {
-			if let Some(r) = r {
-				r.status = RequestStatus::Closed;
-			}
-		});
+		let (_, session_id) = closed_request_with_compared_session::<T>(&fixture);
 		let later = frame_system::Pallet::<T>::block_number()
 			.saturating_add(T::SessionLifetime::get())
 			.saturating_add(BlockNumberFor::<T>::one());

@@ -813,21 +813,7 @@ pub mod pallet {
 			SessionByParticipant::<T>::insert(request_id, &holder, session_id);
 			Sessions::<T>::insert(
 				session_id,
-				Session {
-					request_id,
-					holder: holder.clone(),
-					nonce,
-					data_commitments,
-					state: SessionState::Eligible,
-					opened_at: now,
-					expires_at,
-					updated_at: now,
-					deposit,
-					holder_key_hash: None,
-					data_hash: None,
-					comparison_hash: None,
-					result_hash: None,
-				},
+				Session::opened(request_id, holder.clone(), nonce, data_commitments, now, expires_at, deposit),
 			);
 			Self::deposit_event(Event::SessionOpened { session_id, request_id, holder, expires_at });
 			Ok(())

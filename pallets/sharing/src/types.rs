@@ -153,6 +153,37 @@ pub struct Session<AccountId, Balance, BlockNumber, MaxChunks: frame_support::tr
 	pub result_hash: Option<H256>,
 }
 
+impl<AccountId, Balance, BlockNumber: Copy, MaxChunks: frame_support::traits::Get<u32>>
+	Session<AccountId, Balance, BlockNumber, MaxChunks>
+{
+	/// A session just proven eligible: no payload yet.
+	pub fn opened(
+		request_id: RequestId,
+		holder: AccountId,
+		nonce: Nonce,
+		data_commitments: BoundedVec<FieldBytes, MaxChunks>,
+		now: BlockNumber,
+		expires_at: BlockNumber,
+		deposit: Balance,
+	) -> Self {
+		Session {
+			request_id,
+			holder,
+			nonce,
+			data_commitments,
+			state: SessionState::Eligible,
+			opened_at: now,
+			expires_at,
+			updated_at: now,
+			deposit,
+			holder_key_hash: None,
+			data_hash: None,
+			comparison_hash: None,
+			result_hash: None,
+		}
+	}
+}
+
 /// The ciphertexts of an open session, kept in state until it ends.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 #[scale_info(skip_type_params(MaxIndicators, MaxComparison))]

@@ -1,0 +1,642 @@
+//! The chain, as the client sees it: a subxt connection over WebSocket, typed reads of the
+//! `MedicalSharing` storage, extrinsic submission with the pallet's errors turned into advice,
+//! and the pallet's events as JSON.
+//!
+//! Calls and storage are addressed dynamically (by pallet and item name, checked against the
+//! node's metadata when used) and decoded into this module's own `DecodeAsType` types. That
+//! keeps the client free of a generated-code snapshot of the runtime that would need
+//! refreshing after every runtime change; a runtime whose shapes no longer match fails with a
+//! decoding error that names the item.
+
+use scale_decode::DecodeAsType;
+use scale_encode::EncodeAsType;
+use subxt::dynamic::Value;
+use subxt::error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError};
+use subxt::utils::AccountId32;
+use subxt::{OnlineClient, OnlineClientAtBlock, PolkadotConfig};
+
+use crate::registry::RegistryEntry;
+
+/// The runtime's configuration as subxt needs it: AccountId32, MultiAddress<_, ()>,
+/// MultiSignature and the standard transaction extensions, which is what the MedShare runtime uses.
+pub type ChainConfig = PolkadotConfig;
+/// The pallet's name in the runtime.
+pub const PALLET: &str = "MedicalSharing";
+
+/// Why talking to the chain failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ChainError {
+	#[error("cannot connect to {url}: {error}. Is a MedShare node running there? Start one with ./scripts/run.sh, or pass --url")]
+	Connect { url: String, error: String },
+	#[error("{pallet}::{error}: {docs}{hint}")]
+	Pallet { pallet: String, error: String, docs: String, hint: String },
+	#[error("the chain refused the call: {0}")]
+	Dispatch(String),
+	#[error("the transaction pool refused the transaction: {0}. Does the account exist and hold enough funds for fees?")]
+	Rejected(String),
+	#[error("talking to the node failed: {0}")]
+	Rpc(String),
+	#[error("cannot decode {what} from the chain: {error}. Is this client built for this runtime?")]
+	Decode { what: String, error: String },
+	#[error("{0}")]
+	NotFound(String),
+}
+
+impl ChainError {
+	/// The pallet error's name, if this is one (for example `NotRequestInstitution`).
+	pub fn pallet_error(&self) -> Option<&str> {
+		match self {
+			ChainError::Pallet { error, .. } => Some(error),
+			_ => None,
+		}
+	}
+}
+
+fn rpc(error: impl std::fmt::Display) -> ChainError {
+	ChainError::Rpc(error.to_string())
+}
+
+fn decode(what: &str) -> impl Fn(String) -> ChainError + '_ {
+	move |error| ChainError::Decode { what: what.to_string(), error }
+}
+
+/// What to do about a pallet error, beyond its own documentation.
+fn hint(error: &str) -> &'static str {
+	match error {
+		"NotApprovedInstitution" =>
+			"The registrar must approve this account first (on a development chain: sudo from Alice, medicalSharing.approveInstitution); Bob is approved at genesis.",
+		"InstitutionKeyMissing" => "Register the institution's Paillier key first: medshare institution register.",
+		"NotRequestInstitution" =>
+			"Sign with the account of the institution that created the request (--suri or --seed-file).",
+		"NotSessionHolder" =>
+			"Sign with the account of the holder who opened the session (--suri or --seed-file).",
+		"WrongSessionState" =>
+			"Steps run in order: holder join, holder submit-data, institution compare, holder result. See where the session stands with medshare session --id <id>.",
+		"AlreadyParticipating" =>
+			"This account already has a session for this request (one per holder, ever); continue that one.",
+		"InstitutionCannotParticipate" => "An institution cannot answer its own request: join with a holder account.",
+		"RequestExpired" | "RequestClosed" | "RequestNotFound" =>
+			"Ask the institution for an open request (medshare requests lists them).",
+		"SessionExpired" | "SessionNotFound" | "SessionEnded" => "The session cannot advance any more; join a new request.",
+		"InvalidProof" =>
+			"The proof does not match the chain's statement: the verifying keys or the registry differ from what this client proved against.",
+		"InsufficientDeposit" => "The account cannot cover the deposit: fund it and retry.",
+		"WrongCiphertextCount" | "CiphertextWrongLength" | "CiphertextNotBelowModulusSquared" | "CiphertextNotCoprime" =>
+			"The ciphertexts do not fit the registered keys; check that the right key files are in the state directory.",
+		_ => "",
+	}
+}
+
+/// Turns a failed submission into a [`ChainError`], resolving pallet errors by name.
+fn submission_error(error: TransactionFinalizedSuccessError) -> ChainError {
+	match error {
+		TransactionFinalizedSuccessError::SuccessError(TransactionEventsError::ExtrinsicFailed(dispatch)) =>
+			dispatch_error(dispatch),
+		TransactionFinalizedSuccessError::FinalizationError(e) => ChainError::Rejected(e.to_string()),
+		other => rpc(other),
+	}
+}
+
+fn dispatch_error(error: DispatchError) -> ChainError {
+	match error {
+		DispatchError::Module(module) => match module.details() {
+			Ok(details) => {
+				let name = details.variant.name.clone();
+				let docs = details.variant.docs.join(" ");
+				let hint = hint(&name);
+				ChainError::Pallet {
+					pallet: details.pallet.name().to_string(),
+					docs: if docs.is_empty() { String::new() } else { docs },
+					hint: if hint.is_empty() { String::new() } else { format!(" {hint}") },
+					error: name,
+				}
+			},
+			Err(_) => ChainError::Dispatch(module.to_string()),
+		},
+		other => ChainError::Dispatch(other.to_string()),
+	}
+}
+
+// --- the pallet's types, as the client decodes and encodes them --------------------------
+
+/// `EncodedPublicKey` / `EncodedCiphertext`: SCALE-encoded exactly like `Vec<u8>`.
+#[derive(Clone, Debug, EncodeAsType, DecodeAsType)]
+pub struct Bytes(pub Vec<u8>);
+
+#[derive(Clone, Debug, DecodeAsType)]
+struct OnChainIndicator {
+	code: Vec<u8>,
+	name: Vec<u8>,
+	unit: Vec<u8>,
+	scale: u8,
+	lo: u32,
+	hi: u32,
+}
+
+/// An approved institution.
+#[derive(Clone, Debug, DecodeAsType)]
+pub struct Institution {
+	/// PK_H, once registered.
+	pub public_key: Option<Vec<u8>>,
+	/// Its description.
+	pub metadata: Vec<u8>,
+}
+
+/// `RequestedIndicator`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, EncodeAsType, DecodeAsType, serde::Serialize)]
+pub struct RequestedIndicator {
+	pub id: u32,
+	pub min_width: u32,
+}
+
+/// `RequestStatus`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, DecodeAsType, serde::Serialize)]
+pub enum RequestStatus {
+	Open,
+	Closed,
+}
+
+/// A research request as stored.
+#[derive(Clone, Debug, DecodeAsType)]
+pub struct Request {
+	pub institution: AccountId32,
+	pub indicators: Vec<RequestedIndicator>,
+	pub statements: Vec<[u8; 32]>,
+	pub range_commitments: Vec<[u8; 32]>,
+	pub created_at: u32,
+	pub expires_at: u32,
+	pub deposit: u128,
+	pub open_sessions: u32,
+	pub status: RequestStatus,
+}
+
+/// `SessionState`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, DecodeAsType, serde::Serialize)]
+pub enum SessionState {
+	Eligible,
+	DataSubmitted,
+	Compared,
+	Completed,
+	Expired,
+}
+
+/// A session (or the summary of an ended one).
+#[derive(Clone, Debug, DecodeAsType)]
+pub struct Session {
+	pub request_id: u64,
+	pub holder: AccountId32,
+	pub nonce: [u8; 32],
+	pub data_commitments: Vec<[u8; 32]>,
+	pub state: SessionState,
+	pub opened_at: u32,
+	pub expires_at: u32,
+	pub updated_at: u32,
+	pub deposit: u128,
+	pub holder_key_hash: Option<[u8; 32]>,
+	pub data_hash: Option<[u8; 32]>,
+	pub comparison_hash: Option<[u8; 32]>,
+	pub result_hash: Option<[u8; 32]>,
+}
+
+/// The ciphertexts of an open session.
+#[derive(Clone, Debug, DecodeAsType)]
+pub struct SessionPayload {
+	pub holder_key: Vec<u8>,
+	pub encrypted_data: Vec<Vec<u8>>,
+	pub comparison: Vec<Vec<u8>>,
+}
+
+/// A call of the pallet, with its arguments in the client's types.
+#[derive(Clone, Debug)]
+pub enum Call {
+	RegisterInstitution { public_key: Vec<u8>, metadata: Vec<u8> },
+	CreateRequest { indicators: Vec<RequestedIndicator>, range_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]>, lifetime: u32 },
+	SubmitEligibility { request_id: u64, nonce: [u8; 32], data_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]> },
+	SubmitEncryptedData { session_id: u64, holder_key: Vec<u8>, ciphertexts: Vec<Vec<u8>> },
+	SubmitComparison { session_id: u64, ciphertexts: Vec<Vec<u8>> },
+	SubmitResult { session_id: u64, ciphertexts: Vec<Vec<u8>> },
+}
+
+fn bytes_list(list: &[Vec<u8>]) -> Vec<Bytes> {
+	list.iter().cloned().map(Bytes).collect()
+}
+
+impl Call {
+	/// The call's name in the pallet.
+	pub fn name(&self) -> &'static str {
+		match self {
+			Call::RegisterInstitution { .. } => "register_institution",
+			Call::CreateRequest { .. } => "create_request",
+			Call::SubmitEligibility { .. } => "submit_eligibility",
+			Call::SubmitEncryptedData { .. } => "submit_encrypted_data",
+			Call::SubmitComparison { .. } => "submit_comparison",
+			Call::SubmitResult { .. } => "submit_result",
+		}
+	}
+
+	/// The subxt payload: field values in the pallet's order, encoded against the metadata.
+	fn payload(&self) -> subxt::tx::DynamicPayload<Vec<Value>> {
+		let v = |x: &dyn EncodeValue| x.to_value();
+		let fields: Vec<Value> = match self {
+			Call::RegisterInstitution { public_key, metadata } => vec![v(&Bytes(public_key.clone())), v(metadata)],
+			Call::CreateRequest { indicators, range_commitments, proofs, lifetime } =>
+				vec![v(indicators), v(range_commitments), v(proofs), v(lifetime)],
+			Call::SubmitEligibility { request_id, nonce, data_commitments, proofs } =>
+				vec![v(request_id), v(nonce), v(data_commitments), v(proofs)],
+			Call::SubmitEncryptedData { session_id, holder_key, ciphertexts } =>
+				vec![v(session_id), v(&Bytes(holder_key.clone())), v(&bytes_list(ciphertexts))],
+			Call::SubmitComparison { session_id, ciphertexts } | Call::SubmitResult { session_id, ciphertexts } =>
+				vec![v(session_id), v(&bytes_list(ciphertexts))],
+		};
+		subxt::dynamic::tx(PALLET, self.name(), fields)
+	}
+}
+
+/// Turns the client's values into `scale_value::Value`s, so that one payload type carries any
+/// call (the values are then encoded against the call's types in the metadata).
+trait EncodeValue {
+	fn to_value(&self) -> Value;
+}
+
+fn bytes_value(bytes: &[u8]) -> Value {
+	Value::from_bytes(bytes)
+}
+
+impl EncodeValue for u32 {
+	fn to_value(&self) -> Value {
+		Value::u128(u128::from(*self))
+	}
+}
+impl EncodeValue for u64 {
+	fn to_value(&self) -> Value {
+		Value::u128(u128::from(*self))
+	}
+}
+impl EncodeValue for Vec<u8> {
+	fn to_value(&self) -> Value {
+		bytes_value(self)
+	}
+}
+impl<const N: usize> EncodeValue for [u8; N] {
+	fn to_value(&self) -> Value {
+		bytes_value(self)
+	}
+}
+impl EncodeValue for Bytes {
+	fn to_value(&self) -> Value {
+		Value::unnamed_composite([bytes_value(&self.0)])
+	}
+}
+impl EncodeValue for RequestedIndicator {
+	fn to_value(&self) -> Value {
+		Value::named_composite([("id", self.id.to_value()), ("min_width", self.min_width.to_value())])
+	}
+}
+impl<T: EncodeValue> EncodeValue for Vec<T> {
+	fn to_value(&self) -> Value {
+		Value::unnamed_composite(self.iter().map(EncodeValue::to_value))
+	}
+}
+
+/// A call that made it into a finalized block.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Included {
+	/// The call's name.
+	pub call: String,
+	/// Number of the block that holds it.
+	pub block: u64,
+	/// Hash of that block.
+	pub block_hash: String,
+	/// The pallet's events the call emitted, as JSON (`{"event": name, ...fields}`).
+	pub events: Vec<serde_json::Value>,
+}
+
+impl Included {
+	/// The first event named `name`.
+	pub fn event(&self, name: &str) -> Option<&serde_json::Value> {
+		self.events.iter().find(|e| e["event"] == name)
+	}
+
+	/// A u64 field of the first event named `name`.
+	pub fn event_u64(&self, name: &str, field: &str) -> Result<u64, ChainError> {
+		self.event(name)
+			.and_then(|e| e[field].as_u64())
+			.ok_or_else(|| ChainError::Decode { what: format!("{name}.{field}"), error: "event missing".into() })
+	}
+}
+
+/// A connection to a MedShare node.
+#[derive(Clone)]
+pub struct Chain {
+	client: OnlineClient<ChainConfig>,
+	/// The node's URL.
+	pub url: String,
+}
+
+type At = OnlineClientAtBlock<ChainConfig>;
+
+impl Chain {
+	/// Connects over `ws://` or `wss://`.
+	pub async fn connect(url: &str) -> Result<Chain, ChainError> {
+		let client = OnlineClient::<ChainConfig>::from_insecure_url(url)
+			.await
+			.map_err(|e| ChainError::Connect { url: url.to_string(), error: e.to_string() })?;
+		Ok(Chain { client, url: url.to_string() })
+	}
+
+	/// The genesis hash, hex without 0x: names the chain in the state directory.
+	pub fn genesis(&self) -> String {
+		hex::encode(self.client.genesis_hash().0)
+	}
+
+	async fn at_finalized(&self) -> Result<At, ChainError> {
+		self.client.at_current_block().await.map_err(rpc)
+	}
+
+	/// The client at block `number`.
+	pub async fn at(&self, number: u64) -> Result<At, ChainError> {
+		self.client.at_block(number).await.map_err(rpc)
+	}
+
+	/// The number of the last finalized block.
+	pub async fn finalized_number(&self) -> Result<u64, ChainError> {
+		Ok(self.at_finalized().await?.block_number())
+	}
+
+	/// The whole indicator registry, ordered by id.
+	pub async fn registry(&self) -> Result<Vec<RegistryEntry>, ChainError> {
+		let at = self.at_finalized().await?;
+		let address = subxt::dynamic::storage::<(u32,), OnChainIndicator>(PALLET, "Indicators");
+		let mut entries = at.storage().iter(address, ()).await.map_err(rpc)?;
+		let mut registry = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(rpc)?;
+			let id = entry
+				.key()
+				.map_err(|e| decode("an indicator key")(e.to_string()))?
+				.part(0)
+				.and_then(|part| part.decode_as::<u32>().ok().flatten())
+				.ok_or_else(|| decode("an indicator key")("no id in the key".into()))?;
+			let value: OnChainIndicator =
+				entry.value().decode_as().map_err(|e| decode("an indicator")(e.to_string()))?;
+			let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+			registry.push(RegistryEntry {
+				id,
+				code: text(value.code),
+				name: text(value.name),
+				unit: text(value.unit),
+				scale: value.scale,
+				lo: value.lo,
+				hi: value.hi,
+			});
+		}
+		registry.sort_by_key(|e| e.id);
+		Ok(registry)
+	}
+
+	async fn fetch<K, V>(&self, entry: &str, key: K) -> Result<Option<V>, ChainError>
+	where
+		K: subxt::ext::frame_decode::storage::IntoEncodableValues + subxt::ext::frame_decode::storage::IntoDecodableValues,
+		V: DecodeAsType,
+	{
+		let at = self.at_finalized().await?;
+		let address = subxt::dynamic::storage::<K, V>(PALLET, entry);
+		match at.storage().try_fetch(address, key).await.map_err(rpc)? {
+			Some(value) => value.decode_as::<V>().map(Some).map_err(|e| decode(entry)(e.to_string())),
+			None => Ok(None),
+		}
+	}
+
+	/// An approved institution.
+	pub async fn institution(&self, account: &AccountId32) -> Result<Option<Institution>, ChainError> {
+		self.fetch("Institutions", (account.clone(),)).await
+	}
+
+	/// A request.
+	pub async fn request(&self, id: u64) -> Result<Option<Request>, ChainError> {
+		self.fetch("Requests", (id,)).await
+	}
+
+	/// A request that must exist.
+	pub async fn require_request(&self, id: u64) -> Result<Request, ChainError> {
+		self.request(id).await?.ok_or_else(|| {
+			ChainError::NotFound(format!(
+				"request {id} does not exist on this chain (closed or cleaned up, or a typo); medshare requests lists the open ones"
+			))
+		})
+	}
+
+	/// A session.
+	pub async fn session(&self, id: u64) -> Result<Option<Session>, ChainError> {
+		self.fetch("Sessions", (id,)).await
+	}
+
+	/// A session that must exist.
+	pub async fn require_session(&self, id: u64) -> Result<Session, ChainError> {
+		self.session(id).await?.ok_or_else(|| {
+			ChainError::NotFound(format!("session {id} does not exist on this chain; check the id (medshare watch shows them)"))
+		})
+	}
+
+	/// The ciphertexts of an open session.
+	pub async fn payload(&self, id: u64) -> Result<Option<SessionPayload>, ChainError> {
+		self.fetch("SessionPayloads", (id,)).await
+	}
+
+	/// The ids the next request and the next session will get.
+	pub async fn next_ids(&self) -> Result<(u64, u64), ChainError> {
+		let request = self.fetch::<(), u64>("NextRequestId", ()).await?.unwrap_or(0);
+		let session = self.fetch::<(), u64>("NextSessionId", ()).await?.unwrap_or(0);
+		Ok((request, session))
+	}
+
+	/// Every open request, by id.
+	pub async fn requests(&self) -> Result<Vec<(u64, Request)>, ChainError> {
+		let at = self.at_finalized().await?;
+		let address = subxt::dynamic::storage::<(u64,), Request>(PALLET, "Requests");
+		let mut entries = at.storage().iter(address, ()).await.map_err(rpc)?;
+		let mut out = Vec::new();
+		while let Some(entry) = entries.next().await {
+			let entry = entry.map_err(rpc)?;
+			let id = entry
+				.key()
+				.ok()
+				.and_then(|k| k.part(0).and_then(|p| p.decode_as::<u64>().ok().flatten()))
+				.ok_or_else(|| decode("a request key")("no id".into()))?;
+			let request = entry.value().decode_as().map_err(|e| decode("a request")(e.to_string()))?;
+			out.push((id, request));
+		}
+		out.sort_by_key(|(id, _)| *id);
+		Ok(out)
+	}
+
+	/// Signs `call`, submits it and waits until it is in a finalized block; a failed call is
+	/// the pallet's error with advice.
+	pub async fn submit(&self, call: &Call, signer: &subxt_signer::sr25519::Keypair) -> Result<Included, ChainError> {
+		let payload = call.payload();
+		let progress = self
+			.client
+			.tx()
+			.await
+			.map_err(rpc)?
+			.sign_and_submit_then_watch_default(&payload, signer)
+			.await
+			.map_err(|e| ChainError::Rejected(e.to_string()))?;
+		// Waiting for finality (not just inclusion) keeps the next call's nonce and the state it
+		// reads consistent: subxt builds transactions against the finalized block.
+		let in_block = progress
+			.wait_for_finalized()
+			.await
+			.map_err(|e| submission_error(TransactionFinalizedSuccessError::FinalizationError(e)))?;
+		let events = in_block
+			.wait_for_success()
+			.await
+			.map_err(|e| submission_error(TransactionFinalizedSuccessError::SuccessError(e)))?;
+		let at = in_block.at().await.map_err(rpc)?;
+		let mut pallet_events = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(rpc)?;
+			if event.pallet_name() == PALLET {
+				let fields =
+					event.decode_fields_unchecked_as::<Value>().map_err(|e| decode(event.event_name())(e.to_string()))?;
+				pallet_events.push(event_json(event.event_name(), &fields));
+			}
+		}
+		Ok(Included {
+			call: call.name().to_string(),
+			block: at.block_number(),
+			block_hash: format!("0x{}", hex::encode(in_block.block_hash().0)),
+			events: pallet_events,
+		})
+	}
+
+	/// The pallet's events in block `number`, as JSON with the block number and the index of
+	/// the extrinsic that emitted them.
+	pub async fn events_at(&self, number: u64) -> Result<Vec<serde_json::Value>, ChainError> {
+		let at = self.at(number).await?;
+		let events = at.events().fetch().await.map_err(rpc)?;
+		let mut out = Vec::new();
+		for event in events.iter() {
+			let event = event.map_err(rpc)?;
+			if event.pallet_name() != PALLET {
+				continue;
+			}
+			let fields =
+				event.decode_fields_unchecked_as::<Value>().map_err(|e| decode(event.event_name())(e.to_string()))?;
+			let mut json = event_json(event.event_name(), &fields);
+			json["block"] = number.into();
+			out.push(json);
+		}
+		Ok(out)
+	}
+
+	/// The encrypted result of a completed session, read from its `submit_result` extrinsic in
+	/// the block that completed it and checked against the hash in the session summary.
+	pub async fn result_ciphertexts(&self, session_id: u64, session: &Session) -> Result<Vec<Vec<u8>>, ChainError> {
+		let expected = session.result_hash.ok_or_else(|| {
+			ChainError::NotFound(format!(
+				"session {session_id} has no result yet (state {:?}); the holder submits it with medshare holder result",
+				session.state
+			))
+		})?;
+		let at = self.at(u64::from(session.updated_at)).await?;
+		let extrinsics = at.extrinsics().fetch().await.map_err(rpc)?;
+		for extrinsic in extrinsics.iter() {
+			let extrinsic = extrinsic.map_err(rpc)?;
+			if extrinsic.pallet_name() != PALLET || extrinsic.call_name() != "submit_result" {
+				continue;
+			}
+			let mut id = None;
+			let mut ciphertexts = None;
+			for field in extrinsic.iter_call_data_fields() {
+				match field.name() {
+					"session_id" => id = field.decode_as::<u64>().ok(),
+					"ciphertexts" => ciphertexts = field.decode_as::<Vec<Bytes>>().ok(),
+					_ => {},
+				}
+			}
+			let (Some(id), Some(ciphertexts)) = (id, ciphertexts) else { continue };
+			let ciphertexts: Vec<Vec<u8>> = ciphertexts.into_iter().map(|b| b.0).collect();
+			// The pallet hashes the SCALE encoding of the ciphertext list; a failed duplicate
+			// of the call in the same block would not match.
+			if id == session_id && sp_crypto_hashing::blake2_256(&codec::Encode::encode(&ciphertexts)) == expected {
+				return Ok(ciphertexts);
+			}
+		}
+		Err(ChainError::NotFound(format!(
+			"no submit_result for session {session_id} matching its result hash in block {}; is the node pruning block bodies?",
+			session.updated_at
+		)))
+	}
+
+	/// Waits for the next finalized block and returns its number.
+	pub async fn blocks(&self) -> Result<subxt::client::Blocks<ChainConfig>, ChainError> {
+		self.client.stream_blocks().await.map_err(rpc)
+	}
+}
+
+/// An event's fields as JSON, with `"event"` holding its name.
+pub fn event_json(name: &str, fields: &Value) -> serde_json::Value {
+	let mut json = match value_json(fields, None) {
+		serde_json::Value::Object(map) => serde_json::Value::Object(map),
+		other => serde_json::json!({ "fields": other }),
+	};
+	json["event"] = name.into();
+	json
+}
+
+/// A decoded SCALE value as JSON: named composites become objects, byte arrays hex strings
+/// (32-byte accounts in fields that hold accounts become SS58 addresses), numbers numbers,
+/// unit variants strings.
+pub fn value_json(value: &Value, field: Option<&str>) -> serde_json::Value {
+	use subxt::ext::scale_value::{Composite, Primitive, ValueDef};
+	fn as_bytes(values: &[Value]) -> Option<Vec<u8>> {
+		values
+			.iter()
+			.map(|v| match &v.value {
+				ValueDef::Primitive(Primitive::U128(n)) if *n <= 255 => Some(*n as u8),
+				_ => None,
+			})
+			.collect()
+	}
+	match &value.value {
+		ValueDef::Composite(Composite::Named(fields)) => serde_json::Value::Object(
+			fields.iter().map(|(name, v)| (name.clone(), value_json(v, Some(name)))).collect(),
+		),
+		ValueDef::Composite(Composite::Unnamed(items)) => {
+			if items.len() == 1 {
+				return value_json(&items[0], field);
+			}
+			match as_bytes(items) {
+				Some(bytes) if !bytes.is_empty() => {
+					let account_field = matches!(field, Some("institution" | "holder" | "who"));
+					if account_field && bytes.len() == 32 {
+						let array: [u8; 32] = bytes.try_into().expect("32 bytes");
+						AccountId32(array).to_string().into()
+					} else {
+						format!("0x{}", hex::encode(bytes)).into()
+					}
+				},
+				_ => serde_json::Value::Array(items.iter().map(|v| value_json(v, None)).collect()),
+			}
+		},
+		ValueDef::Variant(variant) => match &variant.values {
+			Composite::Named(f) if f.is_empty() => variant.name.clone().into(),
+			Composite::Unnamed(f) if f.is_empty() => variant.name.clone().into(),
+			values => serde_json::json!({ variant.name.clone(): value_json(&Value { value: ValueDef::Composite(values.clone()), context: () }, field) }),
+		},
+		ValueDef::Primitive(Primitive::U128(n)) => match u64::try_from(*n) {
+			Ok(n) => n.into(),
+			Err(_) => n.to_string().into(),
+		},
+		ValueDef::Primitive(Primitive::I128(n)) => match i64::try_from(*n) {
+			Ok(n) => n.into(),
+			Err(_) => n.to_string().into(),
+		},
+		ValueDef::Primitive(Primitive::Bool(b)) => (*b).into(),
+		ValueDef::Primitive(Primitive::Char(c)) => c.to_string().into(),
+		ValueDef::Primitive(Primitive::String(s)) => s.clone().into(),
+		ValueDef::Primitive(other) => format!("{other:?}").into(),
+		ValueDef::BitSequence(bits) => format!("{bits:?}").into(),
+	}
+}

@@ -1,0 +1,99 @@
+//! `medshare demo`: one complete sharing session on a development chain, with Bob as the
+//! institution (approved at genesis) and Charlie as the data holder, using the sample request
+//! and FHIR bundle shipped in `client/samples/`. Each step goes through the same functions as
+//! the individual commands.
+
+use serde::Serialize;
+
+use crate::ops::{self, Context, OpError};
+use crate::signer::Signer;
+use crate::state::OutcomeRow;
+
+/// The sample request the demo posts.
+pub const SAMPLE_REQUEST: &str = include_str!("../samples/request.json");
+/// The sample FHIR bundle the demo's holder imports.
+pub const SAMPLE_BUNDLE: &str = include_str!("../samples/holder-bundle.json");
+
+/// One step of the demo.
+#[derive(Serialize, Clone)]
+pub struct DemoStep {
+	/// Who acted.
+	pub actor: String,
+	/// What happened.
+	pub what: String,
+	/// The block that recorded it; `None` for off-chain work.
+	pub block: Option<u64>,
+}
+
+/// The whole demo.
+#[derive(Serialize)]
+pub struct DemoReport {
+	pub request_id: u64,
+	pub session_id: u64,
+	pub steps: Vec<DemoStep>,
+	/// The institution's decrypted -1/0/1 per indicator.
+	pub outcomes: Vec<OutcomeRow>,
+}
+
+/// Runs the session, calling `on_step` as each step finishes.
+pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<DemoReport, OpError> {
+	let bob = Signer::from_uri("//Bob").expect("a development URI");
+	let charlie = Signer::from_uri("//Charlie").expect("a development URI");
+	let mut steps = Vec::new();
+	let mut step = |actor: &str, what: String, block: Option<u64>| {
+		let s = DemoStep { actor: actor.to_string(), what, block };
+		on_step(&s);
+		steps.push(s);
+	};
+
+	for (name, signer) in [("Bob", &bob), ("Charlie", &charlie)] {
+		let key = ops::keygen(&ctx.state, ctx.progress, signer, false, true)?;
+		let how = if key.existing { "reused its" } else { "generated a" };
+		step(name, format!("{how} {}-bit Paillier key pair ({})", key.bits, key.path), None);
+	}
+	let registered = ops::register_institution(ctx, &bob, "MedShare demo institution (development chain)").await?;
+	step("Bob", "registered his Paillier public key PK_H (register_institution)".into(), Some(registered.block));
+
+	let request = ops::create_request(ctx, &bob, SAMPLE_REQUEST).await?;
+	let codes: Vec<String> = request.indicators.iter().map(|i| i.code.clone()).collect();
+	step(
+		"Bob",
+		format!(
+			"created request {} for {} with hidden ranges and a requirement proof (create_request; open until block {})",
+			request.request_id,
+			codes.join(", "),
+			request.expires_at
+		),
+		Some(request.block),
+	);
+
+	let registry = ctx.chain.registry().await?;
+	let imported = ops::import(&ctx.state, &charlie, &registry, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
+	step("Charlie", format!("imported {} values from the sample FHIR bundle (off chain)", imported.values.len()), None);
+
+	let joined = ops::join(ctx, &charlie, request.request_id).await?;
+	step(
+		"Charlie",
+		format!("proved eligibility and opened session {} (submit_eligibility)", joined.session_id),
+		Some(joined.block),
+	);
+	let session_id = joined.session_id;
+
+	let data = ops::submit_data(ctx, &charlie, session_id).await?;
+	step("Charlie", "submitted PK_U and her values encrypted under it (submit_encrypted_data)".into(), Some(data.block));
+
+	let compared = ops::compare(ctx, &bob, session_id).await?;
+	step("Bob", "submitted the blinded comparison with his hidden ranges (submit_comparison)".into(), Some(compared.block));
+
+	let answered = ops::holder_result(ctx, &charlie, session_id).await?;
+	step(
+		"Charlie",
+		"opened the comparison and submitted the -1/0/1 result encrypted under PK_H (submit_result)".into(),
+		Some(answered.step.block),
+	);
+
+	let results = ops::results(ctx, &bob, session_id).await?;
+	step("Bob", "decrypted the result with his secret key (off chain)".into(), None);
+
+	Ok(DemoReport { request_id: request.request_id, session_id, steps, outcomes: results.outcomes })
+}

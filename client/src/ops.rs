@@ -1,0 +1,680 @@
+//! The protocol steps as the client performs them (PROTOCOL.md section 4): each function does
+//! one role's step end to end (read the chain, load local secrets, compute, submit, store) and
+//! returns a report that the CLI prints as a table or as JSON. `medshare demo` and the
+//! command-line subcommands share these functions.
+
+use std::path::PathBuf;
+
+use medshare_paillier::{compare, Ciphertext, Keypair, PublicKey};
+use medshare_zk::prove::{self, Binding, ProveError};
+use medshare_zk::setup::{self, CircuitKind};
+use rand_010::Rng;
+use serde::Serialize;
+use subxt::utils::AccountId32;
+
+use crate::chain::{Call, Chain, ChainError, Included, RequestedIndicator, SessionState};
+use crate::fhir::{self, ImportError};
+use crate::progress::Progress;
+use crate::registry::RegistryEntry;
+use crate::request_file::{RequestFile, RequestFileError};
+use crate::signer::Signer;
+use crate::state::{
+	HolderData, HolderValue, KeyFile, OutcomeRow, RequestIndicatorSecret, RequestSecrets, SessionResult,
+	SessionSecrets, StateDir, StateError,
+};
+
+/// Paillier modulus size the client generates (the chain accepts 2048 to 4096).
+pub const KEY_BITS: u32 = 2048;
+
+/// Why a step failed. Every message says what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+	#[error(transparent)]
+	Chain(#[from] ChainError),
+	#[error(transparent)]
+	State(#[from] StateError),
+	#[error(transparent)]
+	RequestFile(#[from] RequestFileError),
+	#[error("the bundle cannot be imported: {0}")]
+	Import(#[from] ImportError),
+	#[error("cannot read {path}: {error}")]
+	Read { path: String, error: std::io::Error },
+	#[error("a Paillier key already exists for {account} at {path}; pass --force to replace it (sessions under the old key can then no longer be finished)")]
+	KeyExists { account: String, path: String },
+	#[error("the Paillier key in {path} is unusable: {error}; generate a new one with medshare keygen --force")]
+	BadKey { path: String, error: String },
+	#[error("Groth16 parameters: {0}. Remove the parameter directory to have them generated again")]
+	Parameters(String),
+	#[error("proving failed: {0}")]
+	Prove(String),
+	#[error("not eligible: {name} = {value} lies outside its plausible domain {lo} to {hi}, so no proof can be made; check the measurement and its unit and re-import (medshare holder import)")]
+	NotEligible { name: String, value: String, lo: String, hi: String },
+	#[error("the imported data has no {name} (LOINC {code}), which request {request_id} asks for; import a bundle that has it (medshare holder import --bundle <file>)")]
+	MissingValue { name: String, code: String, request_id: u64 },
+	#[error("request {request_id} names indicator id {id}, which is not in the registry")]
+	UnknownIndicator { request_id: u64, id: u32 },
+	#[error("the statement of request {request_id} on chain differs from what this client computes; the registry or the client's circuits differ from the chain's")]
+	StatementMismatch { request_id: u64 },
+	#[error("the local secrets in {path} belong to another {what} than {what} {id} on this chain (a restarted development chain reuses ids); they cannot be used here")]
+	StaleSecrets { path: String, what: &'static str, id: u64 },
+	#[error("session {session_id} is {state:?}; this step needs it {needed}")]
+	SessionState { session_id: u64, state: SessionState, needed: &'static str },
+	#[error("the institution {0} has no registered Paillier key; it must run medshare institution register")]
+	InstitutionKeyMissing(String),
+	#[error("bad data from the chain: {0}")]
+	BadChainData(String),
+	#[error("the comparison could not be opened: {0}. The institution's ciphertexts do not follow the protocol")]
+	Compare(String),
+	#[error("the event {0} did not arrive")]
+	MissingEvent(&'static str),
+}
+
+/// Everything a step needs besides its signer.
+#[derive(Clone)]
+pub struct Context {
+	pub chain: Chain,
+	pub state: StateDir,
+	pub progress: Progress,
+	/// Where the Groth16 parameter files are cached.
+	pub params_dir: PathBuf,
+}
+
+impl Context {
+	fn genesis(&self) -> String {
+		self.chain.genesis()
+	}
+}
+
+fn hex32(bytes: &[u8; 32]) -> String {
+	hex::encode(bytes)
+}
+
+fn proof_array(proof: &[u8]) -> Result<[u8; 192], OpError> {
+	proof.try_into().map_err(|_| OpError::Prove(format!("a proof of {} bytes, expected 192", proof.len())))
+}
+
+// --- keys --------------------------------------------------------------------------------
+
+/// The result of `keygen`.
+#[derive(Serialize)]
+pub struct KeygenReport {
+	pub account: String,
+	pub bits: u32,
+	pub path: String,
+	/// Whether an existing key was kept.
+	pub existing: bool,
+	/// BLAKE2-256 of the public key bytes, as the chain reports it.
+	pub public_key_hash: String,
+}
+
+/// Generates a Paillier key pair for the signer's account (or keeps the existing one when
+/// `reuse` is set).
+pub fn keygen(state: &StateDir, progress: Progress, signer: &Signer, force: bool, reuse: bool) -> Result<KeygenReport, OpError> {
+	let account = signer.address();
+	let path = state.key_path(&account);
+	if let Some(existing) = state.read::<KeyFile>(&path)? {
+		if reuse || !force {
+			if !reuse {
+				return Err(OpError::KeyExists { account, path: path.display().to_string() });
+			}
+			let keypair = key_from_file(&existing, &path)?;
+			return Ok(KeygenReport {
+				account,
+				bits: existing.bits,
+				path: path.display().to_string(),
+				existing: true,
+				public_key_hash: hex32(&sp_crypto_hashing::blake2_256(&keypair.public().to_bytes())),
+			});
+		}
+	}
+	let spinner = progress.spinner(format!("generating a {KEY_BITS}-bit Paillier key pair for {account}"));
+	let keypair = Keypair::generate(KEY_BITS, &mut rand_010::rng()).map_err(|e| OpError::BadKey {
+		path: path.display().to_string(),
+		error: e.to_string(),
+	})?;
+	spinner.finish_and_clear();
+	let file = KeyFile { account: account.clone(), bits: KEY_BITS, secret: hex::encode(&*keypair.to_secret_bytes()) };
+	state.write(&path, &file)?;
+	Ok(KeygenReport {
+		account,
+		bits: KEY_BITS,
+		path: path.display().to_string(),
+		existing: false,
+		public_key_hash: hex32(&sp_crypto_hashing::blake2_256(&keypair.public().to_bytes())),
+	})
+}
+
+fn key_from_file(file: &KeyFile, path: &std::path::Path) -> Result<Keypair, OpError> {
+	let bad = |error: String| OpError::BadKey { path: path.display().to_string(), error };
+	let mut bytes = hex::decode(&file.secret).map_err(|e| bad(e.to_string()))?;
+	let keypair = Keypair::from_secret_bytes(&bytes).map_err(|e| bad(format!("{e:?}")));
+	// Best effort: the decoded primes should not outlive the key pair in a freed buffer
+	// (the Keypair keeps its own copies in zeroizing buffers).
+	bytes.iter_mut().for_each(|b| *b = 0);
+	std::hint::black_box(&bytes);
+	keypair
+}
+
+/// The signer's Paillier key pair from the state directory.
+pub fn load_keypair(state: &StateDir, signer: &Signer) -> Result<Keypair, OpError> {
+	let account = signer.address();
+	let path = state.key_path(&account);
+	let hint = format!("generate one with medshare keygen --suri <uri of {account}> (same --state-dir)");
+	let file: KeyFile = state.require(&path, "Paillier key", &hint)?;
+	key_from_file(&file, &path)
+}
+
+// --- institution -------------------------------------------------------------------------
+
+/// A submitted step.
+#[derive(Serialize, Clone)]
+pub struct StepReport {
+	pub step: String,
+	pub account: String,
+	pub block: u64,
+	pub block_hash: String,
+	pub events: Vec<serde_json::Value>,
+}
+
+fn step_report(signer: &Signer, included: Included) -> StepReport {
+	StepReport {
+		step: included.call,
+		account: signer.address(),
+		block: included.block,
+		block_hash: included.block_hash,
+		events: included.events,
+	}
+}
+
+async fn submit(ctx: &Context, signer: &Signer, call: Call) -> Result<Included, OpError> {
+	let spinner = ctx.progress.spinner(format!("{} submitted, waiting for a finalized block", call.name()));
+	let result = ctx.chain.submit(&call, &signer.keypair).await;
+	spinner.finish_and_clear();
+	Ok(result?)
+}
+
+/// Registers the signer's Paillier public key as its institution key (step 0).
+pub async fn register_institution(ctx: &Context, signer: &Signer, metadata: &str) -> Result<StepReport, OpError> {
+	let keypair = load_keypair(&ctx.state, signer)?;
+	let call = Call::RegisterInstitution { public_key: keypair.public().to_bytes(), metadata: metadata.as_bytes().to_vec() };
+	Ok(step_report(signer, submit(ctx, signer, call).await?))
+}
+
+fn load_parameters(ctx: &Context, kind: CircuitKind) -> Result<setup::Parameters, OpError> {
+	let spinner = ctx.progress.spinner(format!(
+		"loading the {} circuit's Groth16 parameters from {} (generated on first use, 1-2 minutes)",
+		kind.name(),
+		ctx.params_dir.display()
+	));
+	let params = setup::load_or_create_dev_parameters(&ctx.params_dir, kind).map_err(|e| OpError::Parameters(format!("{e:?}")));
+	spinner.finish_and_clear();
+	params
+}
+
+/// One indicator of a created request, for the report (public parts only).
+#[derive(Serialize, Clone)]
+pub struct RequestRow {
+	pub id: u32,
+	pub code: String,
+	pub name: String,
+	pub min_width: String,
+}
+
+/// The result of `institution request`.
+#[derive(Serialize)]
+pub struct RequestReport {
+	pub request_id: u64,
+	pub block: u64,
+	pub chunks: u64,
+	pub expires_at: u64,
+	pub indicators: Vec<RequestRow>,
+	/// Where the secret ranges and salts were stored.
+	pub secrets: String,
+}
+
+/// The institution's prepared request: proofs and the secrets to keep.
+pub struct PreparedRequest {
+	pub call: Call,
+	pub secrets: RequestSecrets,
+}
+
+/// Resolves a request file against the registry and proves the ranges (step 1, off chain).
+pub fn prepare_request(
+	ctx: &Context,
+	institution: &Signer,
+	registry: &[RegistryEntry],
+	file_text: &str,
+) -> Result<PreparedRequest, OpError> {
+	let file = RequestFile::parse(file_text)?;
+	let resolved = file.resolve(registry)?;
+	let indicators: Vec<medshare_zk::RequestedIndicator> = resolved
+		.iter()
+		.map(|r| medshare_zk::RequestedIndicator { id: r.entry.id, lo: r.entry.lo, hi: r.entry.hi, min_width: r.min_width })
+		.collect();
+	let ranges: Vec<(u32, u32)> = resolved.iter().map(|r| (r.down, r.up)).collect();
+	let params = load_parameters(ctx, CircuitKind::Requirement)?;
+	let chunks_total = medshare_zk::statement::chunk_count(indicators.len()) as u64;
+	let bar = ctx.progress.bar(chunks_total, "proving the ranges (requirement proof)");
+	let chunks = prove::prove_requirement(
+		&params,
+		&institution.account_bytes(),
+		&indicators,
+		&ranges,
+		&mut rand_010::rng(),
+		|done, _| bar.set_position(done as u64),
+	)
+	.map_err(|e| OpError::Prove(e.to_string()))?;
+	bar.finish_and_clear();
+	let proofs = chunks.iter().map(|c| proof_array(&c.proof)).collect::<Result<Vec<_>, _>>()?;
+	let call = Call::CreateRequest {
+		indicators: resolved.iter().map(|r| RequestedIndicator { id: r.entry.id, min_width: r.min_width }).collect(),
+		range_commitments: chunks.iter().map(|c| c.commitment).collect(),
+		proofs,
+		lifetime: file.lifetime,
+	};
+	let secrets = RequestSecrets {
+		request_id: u64::MAX,
+		institution: institution.address(),
+		indicators: resolved
+			.iter()
+			.map(|r| RequestIndicatorSecret {
+				id: r.entry.id,
+				code: r.entry.code.clone(),
+				name: r.entry.name.clone(),
+				unit: r.entry.unit.clone(),
+				scale: r.entry.scale,
+				min_width: r.min_width,
+				down: r.down,
+				up: r.up,
+			})
+			.collect(),
+		range_commitments: chunks.iter().map(|c| hex32(&c.commitment)).collect(),
+		salts: chunks.iter().map(|c| hex32(&c.salt)).collect(),
+	};
+	Ok(PreparedRequest { call, secrets })
+}
+
+/// Creates a research request from a request file (step 1).
+pub async fn create_request(ctx: &Context, signer: &Signer, file_text: &str) -> Result<RequestReport, OpError> {
+	let registry = ctx.chain.registry().await?;
+	let prepared = prepare_request(ctx, signer, &registry, file_text)?;
+	// The secrets are written before submitting: if the client dies after the chain accepted
+	// the request, the ranges that the commitments hide must not be lost with it.
+	let pending = ctx.state.request_path(&ctx.genesis(), 0).with_file_name(format!("pending-{}.json", &prepared.secrets.range_commitments[0][..16]));
+	ctx.state.write(&pending, &prepared.secrets)?;
+	let included = submit(ctx, signer, prepared.call).await?;
+	let request_id = included.event_u64("RequestCreated", "request_id")?;
+	let mut secrets = prepared.secrets;
+	secrets.request_id = request_id;
+	let path = ctx.state.request_path(&ctx.genesis(), request_id);
+	ctx.state.write(&path, &secrets)?;
+	let _ = std::fs::remove_file(&pending);
+	Ok(RequestReport {
+		request_id,
+		block: included.block,
+		chunks: included.event_u64("RequestCreated", "chunks")?,
+		expires_at: included.event_u64("RequestCreated", "expires_at")?,
+		indicators: secrets
+			.indicators
+			.iter()
+			.map(|i| RequestRow {
+				id: i.id,
+				code: i.code.clone(),
+				name: i.name.clone(),
+				min_width: format!("{} {}", crate::decimal::format_scaled(i.min_width, i.scale), i.unit),
+			})
+			.collect(),
+		secrets: path.display().to_string(),
+	})
+}
+
+fn load_request_secrets(ctx: &Context, request_id: u64, commitments: &[[u8; 32]]) -> Result<RequestSecrets, OpError> {
+	let path = ctx.state.request_path(&ctx.genesis(), request_id);
+	let hint = format!(
+		"only the institution that created request {request_id} holds its ranges, in the state directory it used (--state-dir)"
+	);
+	let secrets: RequestSecrets = ctx.state.require(&path, &format!("secret ranges of request {request_id}"), &hint)?;
+	let on_chain: Vec<String> = commitments.iter().map(hex32).collect();
+	if secrets.range_commitments != on_chain {
+		return Err(OpError::StaleSecrets { path: path.display().to_string(), what: "request", id: request_id });
+	}
+	Ok(secrets)
+}
+
+/// The institution's blinded comparison of a session's encrypted data (step 5).
+pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<StepReport, OpError> {
+	let session = ctx.chain.require_session(session_id).await?;
+	let request = ctx.chain.require_request(session.request_id).await?;
+	let secrets = load_request_secrets(ctx, session.request_id, &request.range_commitments)?;
+	let payload = ctx.chain.payload(session_id).await?.filter(|p| !p.encrypted_data.is_empty()).ok_or(
+		OpError::SessionState { session_id, state: session.state, needed: "DataSubmitted (the holder runs medshare holder submit-data)" },
+	)?;
+	let holder_key = PublicKey::from_bytes(&payload.holder_key).map_err(|e| OpError::BadChainData(format!("holder key: {e:?}")))?;
+	let values = holder_key
+		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice()))
+		.map_err(|e| OpError::BadChainData(format!("encrypted data: {e:?}")))?;
+	let ranges: Vec<(u32, u32)> = secrets.indicators.iter().map(|i| (i.down, i.up)).collect();
+	let spinner = ctx.progress.spinner(format!("blinding and packing {} comparisons", ranges.len()));
+	let packed = compare::blind_and_pack(&holder_key, &values, &ranges, &mut rand_010::rng())
+		.map_err(|e| OpError::Compare(e.to_string()))?;
+	spinner.finish_and_clear();
+	let call = Call::SubmitComparison { session_id, ciphertexts: packed.iter().map(|c| c.to_bytes(&holder_key)).collect() };
+	Ok(step_report(signer, submit(ctx, signer, call).await?))
+}
+
+/// The result of `institution results`.
+#[derive(Serialize)]
+pub struct ResultsReport {
+	pub session_id: u64,
+	pub request_id: u64,
+	pub holder: String,
+	/// Block of the holder's `submit_result`.
+	pub block: u64,
+	pub outcomes: Vec<OutcomeRow>,
+}
+
+/// Decrypts the result of a completed session with the institution's key (step 8).
+pub async fn results(ctx: &Context, signer: &Signer, session_id: u64) -> Result<ResultsReport, OpError> {
+	let session = ctx.chain.require_session(session_id).await?;
+	if session.state != SessionState::Completed {
+		return Err(OpError::SessionState { session_id, state: session.state, needed: "Completed (the holder runs medshare holder result)" });
+	}
+	// A request leaves storage with its last session once closed; the local file keeps its
+	// indicators, and the commitments are checked when the request is still there.
+	let path = ctx.state.request_path(&ctx.genesis(), session.request_id);
+	let secrets = match ctx.chain.request(session.request_id).await? {
+		Some(request) => load_request_secrets(ctx, session.request_id, &request.range_commitments)?,
+		None => ctx.state.require(&path, "secret ranges", "only the institution that created the request can read its results")?,
+	};
+	let keypair = load_keypair(&ctx.state, signer)?;
+	let ciphertexts = ctx.chain.result_ciphertexts(session_id, &session).await?;
+	let result = keypair
+		.public()
+		.ciphertexts_from_bytes(ciphertexts.iter().map(|c| c.as_slice()))
+		.map_err(|e| OpError::BadChainData(format!("result ciphertexts: {e:?}; was it encrypted for this institution's key?")))?;
+	let outcomes = compare::decode_outcomes(&keypair, &result, secrets.indicators.len())
+		.map_err(|e| OpError::Compare(format!("{e}; the key in the state directory may not be the one registered")))?;
+	let rows: Vec<OutcomeRow> = secrets
+		.indicators
+		.iter()
+		.zip(&outcomes)
+		.map(|(i, o)| OutcomeRow { id: i.id, code: i.code.clone(), name: i.name.clone(), outcome: o.as_i8() })
+		.collect();
+	let record = SessionResult {
+		session_id,
+		request_id: session.request_id,
+		holder: session.holder.to_string(),
+		block: u64::from(session.updated_at),
+		outcomes: rows.clone(),
+	};
+	ctx.state.write(&ctx.state.result_path(&ctx.genesis(), session_id), &record)?;
+	Ok(ResultsReport {
+		session_id,
+		request_id: session.request_id,
+		holder: record.holder,
+		block: record.block,
+		outcomes: rows,
+	})
+}
+
+// --- holder ------------------------------------------------------------------------------
+
+/// The result of `holder import`.
+#[derive(Serialize)]
+pub struct ImportReport {
+	pub account: String,
+	pub path: String,
+	pub values: Vec<HolderValue>,
+	/// Registry indicators the bundle does not have.
+	pub missing: Vec<String>,
+}
+
+/// Imports a FHIR bundle's values for every registry indicator it has.
+pub fn import(state: &StateDir, signer: &Signer, registry: &[RegistryEntry], bundle_name: &str, json: &str) -> Result<ImportReport, OpError> {
+	let mut values = Vec::new();
+	let mut missing = Vec::new();
+	for (entry, result) in registry.iter().zip(fhir::import_each(json, registry)?) {
+		let holder_value = |scaled: u32, in_domain: bool, source: String| HolderValue {
+			code: entry.code.clone(),
+			name: entry.name.clone(),
+			unit: entry.unit.clone(),
+			scale: entry.scale,
+			scaled,
+			in_domain,
+			source,
+		};
+		match result {
+			Ok(value) => values.push(holder_value(value.scaled, true, value.source)),
+			Err(ImportError::MissingIndicator { code, .. }) => missing.push(code),
+			// Kept, but marked: the holder sees it, and eligibility refuses it with a reason
+			// instead of the value silently vanishing.
+			Err(ImportError::OutOfDomain { scaled, .. }) => values.push(holder_value(scaled, false, "outside the plausible domain".into())),
+			Err(other) => return Err(other.into()),
+		}
+	}
+	let data = HolderData { account: signer.address(), bundle: bundle_name.to_string(), values };
+	let path = state.holder_path(&signer.address());
+	state.write(&path, &data)?;
+	Ok(ImportReport { account: data.account, path: path.display().to_string(), values: data.values, missing })
+}
+
+/// The result of `holder join`.
+#[derive(Serialize)]
+pub struct JoinReport {
+	pub session_id: u64,
+	pub request_id: u64,
+	pub block: u64,
+	pub expires_at: u64,
+	pub chunks: usize,
+}
+
+/// The holder's eligibility proofs, prepared off chain (steps 2-3).
+pub struct PreparedEligibility {
+	pub call: Call,
+	pub secrets: SessionSecrets,
+}
+
+/// Proves that the holder's imported values fit request `request_id`.
+pub fn prepare_eligibility(
+	ctx: &Context,
+	holder: &Signer,
+	registry: &[RegistryEntry],
+	request_id: u64,
+	institution: &AccountId32,
+	requested: &[RequestedIndicator],
+	expected_statements: Option<&[[u8; 32]]>,
+) -> Result<PreparedEligibility, OpError> {
+	let path = ctx.state.holder_path(&holder.address());
+	let data: HolderData = ctx.state.require(&path, "imported data", "import a FHIR bundle first: medshare holder import --bundle <file>")?;
+	let mut indicators = Vec::with_capacity(requested.len());
+	let mut values = Vec::with_capacity(requested.len());
+	for r in requested {
+		let entry = registry.iter().find(|e| e.id == r.id).ok_or(OpError::UnknownIndicator { request_id, id: r.id })?;
+		let value = data.values.iter().find(|v| v.code == entry.code).ok_or_else(|| OpError::MissingValue {
+			name: entry.name.clone(),
+			code: entry.code.clone(),
+			request_id,
+		})?;
+		indicators.push(medshare_zk::RequestedIndicator { id: entry.id, lo: entry.lo, hi: entry.hi, min_width: r.min_width });
+		values.push((entry, value.scaled));
+	}
+	let plain: Vec<u32> = values.iter().map(|(_, v)| *v).collect();
+	// Checked here too (the prover checks first thing as well) so that the refusal names the
+	// indicator and does not wait for the parameters to load.
+	if let Some((entry, value)) = values.iter().find(|(e, v)| *v < e.lo || *v > e.hi) {
+		return Err(not_eligible(entry, *value));
+	}
+	let mut nonce = [0u8; 32];
+	rand_010::rng().fill_bytes(&mut nonce);
+	let binding = Binding { request_id, holder: holder.account_bytes(), nonce };
+	let params = load_parameters(ctx, CircuitKind::Eligibility)?;
+	let total = medshare_zk::statement::chunk_count(indicators.len()) as u64;
+	let bar = ctx.progress.bar(total, "proving eligibility");
+	let chunks = prove::prove_eligibility(
+		&params,
+		&institution.0,
+		&indicators,
+		&plain,
+		&binding,
+		&mut rand_010::rng(),
+		|done, _| bar.set_position(done as u64),
+	)
+	.map_err(|e| match e {
+		ProveError::ValueOutsideDomain { index } => not_eligible(values[index].0, values[index].1),
+		other => OpError::Prove(other.to_string()),
+	})?;
+	bar.finish_and_clear();
+	if let Some(expected) = expected_statements {
+		if chunks.iter().map(|c| c.statement).collect::<Vec<_>>() != expected {
+			return Err(OpError::StatementMismatch { request_id });
+		}
+	}
+	let call = Call::SubmitEligibility {
+		request_id,
+		nonce,
+		data_commitments: chunks.iter().map(|c| c.commitment).collect(),
+		proofs: chunks.iter().map(|c| proof_array(&c.proof)).collect::<Result<_, _>>()?,
+	};
+	let secrets = SessionSecrets {
+		session_id: u64::MAX,
+		request_id,
+		holder: holder.address(),
+		nonce: hex32(&nonce),
+		data_commitments: chunks.iter().map(|c| hex32(&c.commitment)).collect(),
+		blindings: chunks.iter().map(|c| hex32(&c.blinding)).collect(),
+		values: values.iter().map(|(e, v)| (e.id, e.code.clone(), *v)).collect(),
+		outcomes: None,
+	};
+	Ok(PreparedEligibility { call, secrets })
+}
+
+fn not_eligible(entry: &RegistryEntry, value: u32) -> OpError {
+	OpError::NotEligible {
+		name: entry.name.clone(),
+		value: entry.display_value(value),
+		lo: entry.display_value(entry.lo),
+		hi: entry.display_value(entry.hi),
+	}
+}
+
+/// Proves eligibility for a request and opens a session (steps 2-3).
+pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<JoinReport, OpError> {
+	let request = ctx.chain.require_request(request_id).await?;
+	let registry = ctx.chain.registry().await?;
+	let prepared = prepare_eligibility(
+		ctx,
+		signer,
+		&registry,
+		request_id,
+		&request.institution,
+		&request.indicators,
+		Some(&request.statements),
+	)?;
+	let pending = ctx.state.session_path(&ctx.genesis(), 0).with_file_name(format!("pending-{}.json", &prepared.secrets.nonce[..16]));
+	ctx.state.write(&pending, &prepared.secrets)?;
+	let chunks = prepared.secrets.data_commitments.len();
+	let included = submit(ctx, signer, prepared.call).await?;
+	let session_id = included.event_u64("SessionOpened", "session_id")?;
+	let mut secrets = prepared.secrets;
+	secrets.session_id = session_id;
+	ctx.state.write(&ctx.state.session_path(&ctx.genesis(), session_id), &secrets)?;
+	let _ = std::fs::remove_file(&pending);
+	Ok(JoinReport {
+		session_id,
+		request_id,
+		block: included.block,
+		expires_at: included.event_u64("SessionOpened", "expires_at")?,
+		chunks,
+	})
+}
+
+fn load_session_secrets(ctx: &Context, session_id: u64, nonce: &[u8; 32]) -> Result<SessionSecrets, OpError> {
+	let path = ctx.state.session_path(&ctx.genesis(), session_id);
+	let secrets: SessionSecrets = ctx.state.require(
+		&path,
+		&format!("local secrets of session {session_id}"),
+		"only the holder who opened the session has them, in the state directory it used (--state-dir)",
+	)?;
+	if secrets.nonce != hex32(nonce) {
+		return Err(OpError::StaleSecrets { path: path.display().to_string(), what: "session", id: session_id });
+	}
+	Ok(secrets)
+}
+
+/// Encrypts the values under the holder's key, `batch` at a time so that the bar moves.
+pub fn encrypt_with_progress(progress: Progress, keypair: &Keypair, values: &[u32]) -> Vec<Ciphertext> {
+	let bar = progress.bar(values.len() as u64, "encrypting the values under the holder's key");
+	let batch = (values.len() / 20).max(1);
+	let mut rng = rand_010::rng();
+	let mut out = Vec::with_capacity(values.len());
+	for part in values.chunks(batch) {
+		out.extend(compare::encrypt_values(keypair, part, &mut rng));
+		bar.inc(part.len() as u64);
+	}
+	bar.finish_and_clear();
+	out
+}
+
+/// Submits the holder's key and encrypted values (step 4).
+pub async fn submit_data(ctx: &Context, signer: &Signer, session_id: u64) -> Result<StepReport, OpError> {
+	let session = ctx.chain.require_session(session_id).await?;
+	let secrets = load_session_secrets(ctx, session_id, &session.nonce)?;
+	let keypair = load_keypair(&ctx.state, signer)?;
+	let values: Vec<u32> = secrets.values.iter().map(|(_, _, v)| *v).collect();
+	let ciphertexts = encrypt_with_progress(ctx.progress, &keypair, &values);
+	let call = Call::SubmitEncryptedData {
+		session_id,
+		holder_key: keypair.public().to_bytes(),
+		ciphertexts: ciphertexts.iter().map(|c| c.to_bytes(keypair.public())).collect(),
+	};
+	Ok(step_report(signer, submit(ctx, signer, call).await?))
+}
+
+/// The result of `holder result`.
+#[derive(Serialize)]
+pub struct HolderResultReport {
+	#[serde(flatten)]
+	pub step: StepReport,
+	/// The holder's own -1/0/1 (it learns them; PROTOCOL.md 5).
+	pub outcomes: Vec<OutcomeRow>,
+}
+
+/// Opens the comparison, converts it to -1/0/1 and submits them encrypted under the
+/// institution's key (steps 6-7).
+pub async fn holder_result(ctx: &Context, signer: &Signer, session_id: u64) -> Result<HolderResultReport, OpError> {
+	let session = ctx.chain.require_session(session_id).await?;
+	let mut secrets = load_session_secrets(ctx, session_id, &session.nonce)?;
+	let request = ctx.chain.require_request(session.request_id).await?;
+	let payload = ctx.chain.payload(session_id).await?.filter(|p| !p.comparison.is_empty()).ok_or(
+		OpError::SessionState { session_id, state: session.state, needed: "Compared (the institution runs medshare institution compare)" },
+	)?;
+	let keypair = load_keypair(&ctx.state, signer)?;
+	let packed = keypair
+		.public()
+		.ciphertexts_from_bytes(payload.comparison.iter().map(|c| c.as_slice()))
+		.map_err(|e| OpError::BadChainData(format!("comparison: {e:?}")))?;
+	let outcomes = compare::unpack_outcomes(&keypair, &packed, secrets.values.len()).map_err(|e| OpError::Compare(e.to_string()))?;
+	let institution = ctx.chain.institution(&request.institution).await?;
+	let key_bytes = institution
+		.and_then(|i| i.public_key)
+		.ok_or_else(|| OpError::InstitutionKeyMissing(request.institution.to_string()))?;
+	let institution_key = PublicKey::from_bytes(&key_bytes).map_err(|e| OpError::BadChainData(format!("institution key: {e:?}")))?;
+	let result = compare::encrypt_outcomes(&institution_key, &outcomes, &mut rand_010::rng());
+	let call = Call::SubmitResult { session_id, ciphertexts: result.iter().map(|c| c.to_bytes(&institution_key)).collect() };
+	let included = submit(ctx, signer, call).await?;
+	secrets.outcomes = Some(outcomes.iter().map(|o| o.as_i8()).collect());
+	ctx.state.write(&ctx.state.session_path(&ctx.genesis(), session_id), &secrets)?;
+	let registry = ctx.chain.registry().await?;
+	let rows = secrets
+		.values
+		.iter()
+		.zip(&outcomes)
+		.map(|((id, code, _), o)| OutcomeRow {
+			id: *id,
+			code: code.clone(),
+			name: registry.iter().find(|e| e.id == *id).map(|e| e.name.clone()).unwrap_or_default(),
+			outcome: o.as_i8(),
+		})
+		.collect();
+	Ok(HolderResultReport { step: step_report(signer, included), outcomes: rows })
+}

@@ -1,0 +1,180 @@
+//! End to end on the real node: a whole sharing session through the `medshare` binary, from
+//! the sample FHIR bundle and the sample request, on a `--dev --tmp` node started here.
+//!
+//! - The institution's decrypted -1/0/1 equal what this test computes from the plaintext.
+//! - A holder whose data lies outside an indicator's domain is refused at eligibility.
+//! - Another account submitting the comparison of Bob's session is refused with the pallet's
+//!   `NotRequestInstitution`.
+//! - Privacy (PROTOCOL.md 5): no block header, extrinsic, event or state entry of any block
+//!   holds a plaintext value, range or result in any plausible encoding; positive controls
+//!   show that the same search finds what is really there.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use support::{contains, encodings, outcome, reported_outcomes, requested, sample, start_dev_node, ChainDump, Cli, Place, EXPECTED_VALUES};
+
+#[test]
+fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
+	let node = start_dev_node();
+	let state = tempfile::tempdir().unwrap();
+	let cli = Cli::new(&node, state.path());
+	let request_file = sample("request.json");
+	let bundle = sample("holder-bundle.json");
+
+	let registry = cli.ok(&["registry"]);
+	let requested = requested(&registry);
+	let values: BTreeMap<&str, u32> = EXPECTED_VALUES.into_iter().collect();
+
+	// The needles must not be public numbers of the session (domains, min widths), or the
+	// privacy check could not tell a leak from the public request.
+	let mut public_numbers: Vec<u64> = Vec::new();
+	for entry in registry.as_array().unwrap() {
+		public_numbers.push(entry["lo"].as_u64().unwrap());
+		public_numbers.push(entry["hi"].as_u64().unwrap());
+	}
+	public_numbers.extend(requested.iter().map(|r| u64::from(r.min_width)));
+	let secret_numbers: Vec<(u32, u8)> = requested
+		.iter()
+		.flat_map(|r| [(values[r.code.as_str()], r.scale), (r.down, r.scale), (r.up, r.scale)])
+		.collect();
+	for (number, _) in &secret_numbers {
+		assert!(!public_numbers.contains(&u64::from(*number)), "sample secret {number} equals a public number");
+	}
+
+	// Institution: key, registration, request.
+	cli.ok(&["keygen", "--suri", "//Bob"]);
+	let registered = cli.ok(&["institution", "register", "--suri", "//Bob", "--metadata", "e2e institution"]);
+	assert_eq!(registered["events"][0]["event"], "InstitutionRegistered");
+	let request = cli.ok(&["institution", "request", "--suri", "//Bob", "--file", request_file.to_str().unwrap()]);
+	let request_id = request["request_id"].as_u64().unwrap();
+	assert_eq!(request["indicators"].as_array().unwrap().len(), requested.len());
+
+	// Holder: key, import, eligibility, data.
+	cli.ok(&["keygen", "--suri", "//Charlie"]);
+	let imported = cli.ok(&["holder", "import", "--suri", "//Charlie", "--bundle", bundle.to_str().unwrap()]);
+	for (code, value) in EXPECTED_VALUES {
+		let row = imported["values"].as_array().unwrap().iter().find(|v| v["code"] == code).expect("imported");
+		assert_eq!(row["scaled"].as_u64(), Some(u64::from(value)), "{code}");
+	}
+	let joined = cli.ok(&["holder", "join", "--suri", "//Charlie", "--request", &request_id.to_string()]);
+	let session_id = joined["session_id"].as_u64().unwrap();
+	let session = session_id.to_string();
+	cli.ok(&["holder", "submit-data", "--suri", "//Charlie", "--session", &session]);
+
+	// Dave is no institution of this request: the pallet refuses his comparison, even though
+	// this state directory holds Bob's ranges and so the client can compute one.
+	let intruder = cli.run(&["institution", "compare", "--suri", "//Dave", "--session", &session]);
+	assert!(!intruder.ok, "Dave's comparison was accepted: {}", intruder.stdout);
+	assert_eq!(intruder.json["kind"], "NotRequestInstitution", "{}", intruder.stdout);
+	assert!(intruder.stderr.contains("MedicalSharing::NotRequestInstitution"), "{}", intruder.stderr);
+	assert!(intruder.stderr.contains("Sign with the account of the institution that created the request"), "the error says what to do: {}", intruder.stderr);
+
+	cli.ok(&["institution", "compare", "--suri", "//Bob", "--session", &session]);
+	let answered = cli.ok(&["holder", "result", "--suri", "//Charlie", "--session", &session]);
+	let results = cli.ok(&["institution", "results", "--suri", "//Bob", "--session", &session]);
+
+	// The institution learns exactly the -1/0/1 the plaintext gives.
+	let expected: Vec<(String, i64)> =
+		requested.iter().map(|r| (r.code.clone(), outcome(values[r.code.as_str()], r.down, r.up))).collect();
+	assert_eq!(reported_outcomes(&results), expected);
+	// The sample covers all three outcomes, so a constant answer could not pass.
+	for t in [-1, 0, 1] {
+		assert!(expected.iter().any(|(_, o)| *o == t), "the sample should produce outcome {t}");
+	}
+	assert_eq!(answered["outcomes"], results["outcomes"], "holder and institution see the same outcomes");
+
+	// `watch` replays the session's events and stops when it completes.
+	let watch = cli.run(&["watch", "--session", &session, "--from-block", "1"]);
+	assert!(watch.ok, "{}", watch.stderr);
+	let names: Vec<String> = watch
+		.stdout
+		.lines()
+		.map(|l| serde_json::from_str::<Value>(l).unwrap()["event"].as_str().unwrap().to_string())
+		.collect();
+	assert_eq!(names, ["SessionOpened", "EncryptedDataSubmitted", "ComparisonSubmitted", "SessionCompleted"]);
+
+	// A second holder whose temperature lies outside the domain (117.5 [degF] = 47.5 Cel above
+	// 45.00) is refused at eligibility, before anything is submitted.
+	let hot = std::fs::read_to_string(&bundle).unwrap().replace("\"value\": 98.9,", "\"value\": 117.5,");
+	let hot_path = state.path().join("hot-bundle.json");
+	std::fs::write(&hot_path, hot).unwrap();
+	let hot_import = cli.ok(&["holder", "import", "--suri", "//Eve", "--bundle", hot_path.to_str().unwrap()]);
+	let temperature = hot_import["values"].as_array().unwrap().iter().find(|v| v["code"] == "8310-5").unwrap();
+	assert_eq!(temperature["in_domain"], false);
+	let refused = cli.run(&["holder", "join", "--suri", "//Eve", "--request", &request_id.to_string()]);
+	assert!(!refused.ok, "an out-of-domain holder joined: {}", refused.stdout);
+	assert_eq!(refused.json["kind"], "NotEligible", "{}", refused.stdout);
+	assert!(refused.stderr.contains("Body temperature = 47.50 Cel"), "{}", refused.stderr);
+	assert!(refused.stderr.contains("25.00 Cel to 45.00 Cel"), "{}", refused.stderr);
+	let requests = cli.ok(&["requests"]);
+	let open = requests.as_array().unwrap().iter().find(|r| r["request_id"] == request_id).unwrap();
+	assert_eq!(open["open_sessions"], 0, "Eve opened no session, Charlie's completed");
+
+	// --- privacy -------------------------------------------------------------------------
+	let dump = ChainDump::read(&node);
+	let first_code = dump.code.first().expect("the runtime code is in state").clone();
+	assert!(dump.code.iter().all(|c| *c == first_code), "the runtime code changed, so it could carry session data");
+
+	let mut needles: Vec<(String, Vec<u8>)> = Vec::new();
+	for (number, scale) in &secret_numbers {
+		needles.extend(encodings(*number, *scale));
+	}
+	let outcomes: Vec<i64> = expected.iter().map(|(_, o)| *o).collect();
+	let texts = |sep: &str| outcomes.iter().map(|o| o.to_string()).collect::<Vec<_>>().join(sep);
+	needles.push(("outcomes as i8 bytes".into(), outcomes.iter().map(|o| *o as i8 as u8).collect()));
+	needles.push(("outcome codes t+1 as bytes".into(), outcomes.iter().map(|o| (*o + 1) as u8).collect()));
+	needles.push(("outcomes as text".into(), texts(",").into_bytes()));
+	needles.push(("outcomes as spaced text".into(), texts(", ").into_bytes()));
+	let packed: u32 = outcomes.iter().enumerate().map(|(i, o)| ((*o + 1) as u32) << (2 * i)).sum();
+	if packed > 0xffff {
+		needles.push(("packed result as u32 LE".into(), packed.to_le_bytes().to_vec()));
+	}
+	let mut leaks = Vec::new();
+	for (what, needle) in &needles {
+		for place in dump.find(needle) {
+			leaks.push(format!("{what} ({}) in {place:?}", hex::encode(needle)));
+		}
+	}
+	let bytes: usize = dump.items.iter().map(|(_, b)| b.len()).sum();
+	eprintln!(
+		"privacy check: {} needles over {} items ({} bytes) of {} blocks",
+		needles.len(),
+		dump.items.len(),
+		bytes,
+		dump.items.iter().filter(|(p, _)| matches!(p, Place::Header { .. })).count()
+	);
+	assert!(leaks.is_empty(), "plaintext found on chain:\n{}", leaks.join("\n"));
+
+	// Positive controls: the same search finds what the chain really holds, in each kind of
+	// place, and finds a planted secret in each encoding.
+	let session_record = cli.ok(&["session", &session]);
+	let result_hash = support::hex_decode(session_record["result_hash"].as_str().unwrap());
+	assert!(dump.find(&result_hash).iter().any(|p| matches!(p, Place::Events { .. })), "result hash in the events");
+	let commitment = {
+		let file = std::fs::read_dir(state.path().join("chains")).unwrap().next().unwrap().unwrap().path();
+		let secrets: Value =
+			serde_json::from_str(&std::fs::read_to_string(file.join("requests").join(format!("{request_id}.json"))).unwrap()).unwrap();
+		support::hex_decode(secrets["range_commitments"][0].as_str().unwrap())
+	};
+	assert!(dump.find(&commitment).iter().any(|p| matches!(p, Place::Extrinsic { .. })), "h' in the create_request extrinsic");
+	assert!(dump.find(&commitment).iter().any(|p| matches!(p, Place::State { .. })), "h' in the Requests state");
+	let bob_public = support::hex_decode("8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48");
+	assert!(dump.find(&bob_public).iter().any(|p| matches!(p, Place::State { .. })));
+	// A secret planted in the middle of a real extrinsic is found in every encoding.
+	let (place, real) = dump.items.iter().find(|(p, _)| matches!(p, Place::Extrinsic { .. })).unwrap().clone();
+	for (what, needle) in encodings(3_717, 2) {
+		let mut planted = ChainDump { items: vec![(place.clone(), real.clone())], code: Vec::new() };
+		assert!(planted.find(&needle).is_empty());
+		let mut bytes = real.clone();
+		bytes.splice(real.len() / 2..real.len() / 2, needle.iter().copied());
+		planted.items[0].1 = bytes;
+		assert_eq!(planted.find(&needle), vec![place.clone()], "the search misses {what}");
+		assert!(contains(&planted.items[0].1, &needle));
+	}
+	assert!(encodings(3_717, 2).iter().any(|(_, n)| n == b"37.17") && encodings(945, 1).iter().any(|(_, n)| n == b"94.5"));
+
+	node.stop();
+}

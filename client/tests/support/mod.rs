@@ -1,0 +1,266 @@
+//! Shared by the client's end-to-end tests: a dev node from the node's own harness, the
+//! `medshare` binary run as a user would, and reading the whole chain back over JSON-RPC.
+
+#![allow(dead_code)]
+
+#[path = "../../../node/tests/common/mod.rs"]
+pub mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+
+pub use common::{free_port, RunningNode};
+
+/// Starts `medshare-node --dev --tmp` on free ports, keeping every state (the privacy check
+/// reads the state of every block), and waits for its first finalized block.
+pub fn start_dev_node() -> RunningNode {
+	let binary = common::node_binary();
+	assert!(
+		binary.exists(),
+		"{} does not exist: build the node first with `cargo build -p medshare-node` (source scripts/env.sh)",
+		binary.display()
+	);
+	let rpc_port = free_port();
+	// Archive pruning: the privacy check reads the state at every block.
+	let args = common::dev_args(rpc_port, &["--state-pruning", "archive"]);
+	let mut node = RunningNode::start(&args, rpc_port);
+	node.wait_for_rpc(Duration::from_secs(240));
+	node.wait_for_finalized_above(0, Duration::from_secs(120));
+	node
+}
+
+/// The client's shipped samples.
+pub fn sample(name: &str) -> PathBuf {
+	Path::new(env!("CARGO_MANIFEST_DIR")).join("samples").join(name)
+}
+
+/// Runs the `medshare` binary against a node with a state directory, `--json --quiet`.
+pub struct Cli {
+	pub url: String,
+	pub state_dir: PathBuf,
+}
+
+/// What one run printed.
+pub struct Run {
+	pub ok: bool,
+	pub json: Value,
+	pub stdout: String,
+	pub stderr: String,
+}
+
+impl Cli {
+	pub fn new(node: &RunningNode, state_dir: &Path) -> Cli {
+		Cli { url: format!("ws://127.0.0.1:{}", node.rpc_port), state_dir: state_dir.to_path_buf() }
+	}
+
+	/// Runs `medshare <args>` and parses its JSON output.
+	pub fn run(&self, args: &[&str]) -> Run {
+		let output = Command::new(env!("CARGO_BIN_EXE_medshare"))
+			.args(["--url", &self.url, "--state-dir"])
+			.arg(&self.state_dir)
+			.args(["--json", "--quiet"])
+			.args(args)
+			.output()
+			.expect("the medshare binary runs");
+		let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+		let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+		let json = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+		Run { ok: output.status.success(), json, stdout, stderr }
+	}
+
+	/// Runs a command that must succeed.
+	pub fn ok(&self, args: &[&str]) -> Value {
+		let run = self.run(args);
+		assert!(run.ok, "medshare {args:?} failed\nstdout: {}\nstderr: {}", run.stdout, run.stderr);
+		run.json
+	}
+}
+
+pub fn hex_decode(text: &str) -> Vec<u8> {
+	let digits = text.trim_start_matches("0x");
+	(0..digits.len()).step_by(2).map(|i| u8::from_str_radix(&digits[i..i + 2], 16).expect("hex")).collect()
+}
+
+fn number(value: &Value) -> u64 {
+	u64::from_str_radix(value.as_str().expect("hex number").trim_start_matches("0x"), 16).expect("hex number")
+}
+
+/// Where a byte string was found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+	Header { block: u64 },
+	Extrinsic { block: u64, index: usize },
+	Events { block: u64 },
+	State { block: u64, key: String },
+}
+
+/// Everything the chain holds, read back over JSON-RPC: every block's header and extrinsics,
+/// its events, and the whole state at that block.
+pub struct ChainDump {
+	pub items: Vec<(Place, Vec<u8>)>,
+	/// The runtime code, kept apart: it is the genesis wasm (checked unchanged), and its
+	/// embedded metadata docs contain example numbers such as "3690".
+	pub code: Vec<Vec<u8>>,
+}
+
+/// `System.Events`: twox128("System") ++ twox128("Events").
+const EVENTS_KEY: &str = "0x26aa394eea5630e07c48ae0c9558cef780d41e5e16056765bc8461851072c9d7";
+const CODE_KEY: &str = "0x3a636f6465";
+
+impl ChainDump {
+	/// Reads blocks 0 ..= the finalized head.
+	pub fn read(node: &RunningNode) -> ChainDump {
+		let head = node.call("chain_getFinalizedHead", json!([]));
+		let head_number = number(&node.call("chain_getHeader", json!([head]))["number"]);
+		let mut items = Vec::new();
+		let mut code = Vec::new();
+		for block in 0..=head_number {
+			let hash = node.call("chain_getBlockHash", json!([block]));
+			let signed = node.call("chain_getBlock", json!([hash]));
+			let header = &signed["block"]["header"];
+			let mut header_bytes = Vec::new();
+			for log in header["digest"]["logs"].as_array().into_iter().flatten() {
+				header_bytes.extend(hex_decode(log.as_str().unwrap_or("0x")));
+			}
+			for field in ["parentHash", "stateRoot", "extrinsicsRoot"] {
+				header_bytes.extend(hex_decode(header[field].as_str().unwrap_or("0x")));
+			}
+			items.push((Place::Header { block }, header_bytes));
+			for (index, extrinsic) in signed["block"]["extrinsics"].as_array().into_iter().flatten().enumerate() {
+				items.push((Place::Extrinsic { block, index }, hex_decode(extrinsic.as_str().unwrap())));
+			}
+			let events = node.call("state_getStorage", json!([EVENTS_KEY, hash]));
+			items.push((Place::Events { block }, hex_decode(events.as_str().unwrap_or("0x"))));
+			// The whole state, page by page.
+			let mut keys: Vec<String> = Vec::new();
+			loop {
+				let start = keys.last().cloned();
+				let page = node.call("state_getKeysPaged", json!(["0x", 1000, start, hash]));
+				let page: Vec<String> = page.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
+				let done = page.len() < 1000;
+				keys.extend(page);
+				if done {
+					break;
+				}
+			}
+			for chunk in keys.chunks(200) {
+				let changes = node.call("state_queryStorageAt", json!([chunk, hash]));
+				for change in changes[0]["changes"].as_array().into_iter().flatten() {
+					let key = change[0].as_str().unwrap().to_string();
+					let value = hex_decode(change[1].as_str().unwrap_or("0x"));
+					if key == CODE_KEY {
+						code.push(value);
+					} else {
+						items.push((Place::State { block, key }, value));
+					}
+				}
+			}
+		}
+		ChainDump { items, code }
+	}
+
+	/// Every place holding `needle`.
+	pub fn find(&self, needle: &[u8]) -> Vec<Place> {
+		self.items.iter().filter(|(_, bytes)| contains(bytes, needle)).map(|(place, _)| place.clone()).collect()
+	}
+}
+
+/// Whether `haystack` contains `needle`.
+pub fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+	!needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Plausible encodings of a scaled fixed-point value: u32 little and big endian, the integer
+/// as text, and the decimal as text with and without trailing zeros ("37.17", "3717",
+/// "94.5", "94.50"). Texts shorter than four characters are left out: two or three ASCII
+/// digits occur by chance in any few kilobytes of ciphertext.
+pub fn encodings(scaled: u32, scale: u8) -> Vec<(String, Vec<u8>)> {
+	let mut out = vec![
+		(format!("{scaled} as u32 LE"), scaled.to_le_bytes().to_vec()),
+		(format!("{scaled} as u32 BE"), scaled.to_be_bytes().to_vec()),
+	];
+	let mut texts = vec![scaled.to_string()];
+	if scale > 0 {
+		let divisor = 10u32.pow(u32::from(scale));
+		let exact = format!("{}.{:0width$}", scaled / divisor, scaled % divisor, width = usize::from(scale));
+		let trimmed = exact.trim_end_matches('0').trim_end_matches('.').to_string();
+		texts.push(exact);
+		texts.push(trimmed);
+	}
+	texts.sort();
+	texts.dedup();
+	for text in texts {
+		if text.len() >= 4 {
+			out.push((format!("{text:?} as text"), text.into_bytes()));
+		}
+	}
+	out
+}
+
+/// What the sample bundle holds for the requested indicators, converted by hand:
+/// 98.9 [degF] = 37.17 Cel, 97 % (59408-5), 70.5 kg, 175.2 cm.
+pub const EXPECTED_VALUES: [(&str, u32); 4] = [("8310-5", 3_717), ("2708-6", 970), ("29463-7", 705), ("8302-2", 1_752)];
+
+/// The decimal text of the request file as a scaled integer (independent of the client's parser).
+pub fn scaled(text: &str, scale: u8) -> u32 {
+	let value: f64 = text.parse().expect("a decimal");
+	(value * 10f64.powi(i32::from(scale))).round() as u32
+}
+
+pub struct Requested {
+	pub code: String,
+	pub scale: u8,
+	pub down: u32,
+	pub up: u32,
+	pub min_width: u32,
+}
+
+pub fn requested(registry: &Value) -> Vec<Requested> {
+	let file: Value = serde_json::from_str(&std::fs::read_to_string(sample("request.json")).unwrap()).unwrap();
+	file["indicators"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|line| {
+			let code = line["code"].as_str().unwrap().to_string();
+			let entry = registry.as_array().unwrap().iter().find(|e| e["code"] == code.as_str()).expect("a registered code");
+			let scale = entry["scale"].as_u64().unwrap() as u8;
+			Requested {
+				scale,
+				down: scaled(line["low"].as_str().unwrap(), scale),
+				up: scaled(line["high"].as_str().unwrap(), scale),
+				min_width: scaled(line["min_width"].as_str().unwrap(), scale),
+				code,
+			}
+		})
+		.collect()
+}
+
+pub fn outcome(value: u32, down: u32, up: u32) -> i64 {
+	if value < down {
+		-1
+	} else if value > up {
+		1
+	} else {
+		0
+	}
+}
+
+/// The -1/0/1 per requested indicator that the plaintext gives, in request order.
+pub fn expected_outcomes(registry: &Value) -> Vec<(String, i64)> {
+	let values: std::collections::BTreeMap<&str, u32> = EXPECTED_VALUES.into_iter().collect();
+	requested(registry).iter().map(|r| (r.code.clone(), outcome(values[r.code.as_str()], r.down, r.up))).collect()
+}
+
+/// The outcomes of a `medshare institution results --json` report.
+pub fn reported_outcomes(results: &Value) -> Vec<(String, i64)> {
+	results["outcomes"]
+		.as_array()
+		.expect("outcomes")
+		.iter()
+		.map(|o| (o["code"].as_str().unwrap().to_string(), o["outcome"].as_i64().unwrap()))
+		.collect()
+}

@@ -1,0 +1,128 @@
+//! Criterion benchmarks of medshare-paillier: the single operations at 2048 and 3072 bits and
+//! both sides of the comparison for the paper's sweep of 100, 300, 500 and 700 indicators.
+//!
+//! Run through `paillier/benches/compare.sh`, which also runs the python-phe baseline
+//! (`phe_baseline.py`) in the same run and prints the ratio table of docs/PERFORMANCE.md.
+//! Filter with criterion's usual argument, e.g. `cargo bench -p medshare-paillier --bench
+//! paillier -- ops_2048`.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+use medshare_paillier::compare;
+use medshare_paillier::num_bigint::{BigInt, BigUint};
+use medshare_paillier::Keypair;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// The scalar of the scalar-multiplication benchmark: 64 bits, like a blinding factor.
+const SCALAR: u64 = 0xb7e1_5162_8aed_2a6b;
+/// Indicator counts of the paper's sweep.
+const SWEEP: [usize; 4] = [100, 300, 500, 700];
+
+fn rng() -> rand_010::rngs::ThreadRng {
+	rand_010::rng()
+}
+
+/// Values and ranges of a synthetic request: a third below, a third inside, a third above.
+fn request(k: usize) -> (Vec<u32>, Vec<(u32, u32)>) {
+	let values: Vec<u32> = (0..k as u32).map(|i| 3000 + (i * 7919) % 2000).collect();
+	let ranges = values
+		.iter()
+		.enumerate()
+		.map(|(i, &v)| match i % 3 {
+			0 => (v + 1, v + 500),
+			1 => (v - 100, v + 100),
+			_ => (v - 500, v - 1),
+		})
+		.collect();
+	(values, ranges)
+}
+
+fn ops(c: &mut Criterion, bits: u32) {
+	{
+		// Random running time, hundreds of milliseconds: flat sampling, one generation per
+		// iteration.
+		let mut keygen = c.benchmark_group(format!("keygen_{bits}"));
+		keygen.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_secs(1));
+		keygen.measurement_time(Duration::from_secs(if bits > 2048 { 10 } else { 4 }));
+		keygen.bench_function("keygen", |b| b.iter(|| Keypair::generate(bits, &mut rng()).unwrap()));
+		keygen.finish();
+	}
+
+	let mut g = c.benchmark_group(format!("ops_{bits}"));
+	g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(3));
+	let mut r = rng();
+	let k = Keypair::generate(bits, &mut r).unwrap();
+	let pk = k.public();
+	let m = BigUint::from(123_456_789u64);
+	let c1 = k.encrypt(&m, &mut r);
+	let c2 = pk.encrypt(&m, &mut r);
+	g.bench_function("encrypt_public", |b| b.iter(|| pk.encrypt(black_box(&m), &mut r)));
+	g.bench_function("encrypt_holder", |b| b.iter(|| k.encrypt(black_box(&m), &mut r)));
+	g.bench_function("decrypt", |b| b.iter(|| k.decrypt(black_box(&c1))));
+	g.bench_function("add", |b| b.iter(|| pk.add(black_box(&c1), black_box(&c2))));
+	let scalar = BigInt::from(SCALAR);
+	g.bench_function("mul_scalar", |b| b.iter(|| pk.mul_scalar(black_box(&c1), &scalar).unwrap()));
+	g.bench_function("rerandomize_holder", |b| b.iter(|| k.rerandomize(black_box(&c1), &mut r)));
+	g.finish();
+}
+
+fn ops_2048(c: &mut Criterion) {
+	ops(c, 2048);
+}
+
+fn ops_3072(c: &mut Criterion) {
+	ops(c, 3072);
+}
+
+/// The holder's side: key generation, encryption of the k values, decryption and conversion of
+/// the packed comparison, encryption of the result set. The institution's step in between runs
+/// outside the timed region.
+fn holder_pipeline(c: &mut Criterion) {
+	let mut g = c.benchmark_group("holder_pipeline");
+	g.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_secs(1));
+	let institution = Keypair::generate(2048, &mut rng()).unwrap();
+	for k in SWEEP {
+		let (values, ranges) = request(k);
+		g.measurement_time(Duration::from_secs(3 + k as u64 / 50));
+		g.bench_with_input(BenchmarkId::from_parameter(k), &k, |b, &k| {
+			b.iter_custom(|iters| {
+				let mut r = rng();
+				let mut timed = Duration::ZERO;
+				for _ in 0..iters {
+					let start = Instant::now();
+					let holder = Keypair::generate(2048, &mut r).unwrap();
+					let encrypted = compare::encrypt_values(&holder, &values, &mut r);
+					timed += start.elapsed();
+					let packed = compare::blind_and_pack(holder.public(), &encrypted, &ranges, &mut r).unwrap();
+					let start = Instant::now();
+					let outcomes = compare::unpack_outcomes(&holder, &packed, k).unwrap();
+					let result = compare::encrypt_outcomes(institution.public(), &outcomes, &mut r);
+					timed += start.elapsed();
+					black_box(result);
+				}
+				timed
+			})
+		});
+	}
+	g.finish();
+}
+
+/// The institution's side: blinding, packing and re-randomisation of k encrypted values.
+fn institution_side(c: &mut Criterion) {
+	let mut g = c.benchmark_group("institution");
+	g.sample_size(10).sampling_mode(SamplingMode::Flat).warm_up_time(Duration::from_secs(1));
+	let mut r = rng();
+	let holder = Keypair::generate(2048, &mut r).unwrap();
+	for k in SWEEP {
+		let (values, ranges) = request(k);
+		let encrypted = compare::encrypt_values(&holder, &values, &mut r);
+		g.measurement_time(Duration::from_secs(3 + k as u64 / 50));
+		g.bench_with_input(BenchmarkId::from_parameter(k), &k, |b, _| {
+			b.iter(|| compare::blind_and_pack(holder.public(), &encrypted, &ranges, &mut r).unwrap())
+		});
+	}
+	g.finish();
+}
+
+criterion_group!(benches, ops_2048, ops_3072, holder_pipeline, institution_side);
+criterion_main!(benches);

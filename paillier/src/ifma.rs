@@ -1,0 +1,355 @@
+//! Modular exponentiation with AVX-512 IFMA, used by [`crate::mont::Mont::pow`] when the CPU has
+//! it (recent AMD and Intel server and laptop parts; the scalar code is used everywhere else).
+//!
+//! Numbers are held in 52-bit limbs, eight per 512-bit vector; `vpmadd52luq`/`vpmadd52huq`
+//! multiply eight limb pairs and add the low or high 52 bits of each product to 64-bit lanes,
+//! so a whole row of partial products costs one instruction per vector. Montgomery
+//! multiplication is the "almost Montgomery" variant of Gueron and Krasnov (inputs and outputs
+//! below `2m`, no final subtraction; `R = 2^(52 P) > 4m`), with `P` a multiple of eight limbs.
+//! The result of an exponentiation is fully reduced and returned in 64-bit limbs.
+//!
+//! Set `MEDSHARE_PAILLIER_NO_SIMD=1` to force the scalar code (tests run both).
+
+#![allow(unsafe_code)]
+
+use alloc::vec;
+use core::arch::x86_64::*;
+use std::sync::OnceLock;
+use zeroize::Zeroizing;
+
+use crate::mont::{bit_len, ge, inv_u64, sub_assign, zeros, Limbs, Mont};
+
+const MASK: u64 = (1 << 52) - 1;
+/// Largest supported size in vectors (8192-bit moduli, `n^2` of 4096-bit keys, need 20).
+const MAX_VECTORS: usize = 20;
+
+/// Whether the CPU has AVX-512F and IFMA (and the environment does not opt out).
+pub(crate) fn available() -> bool {
+	static AVAILABLE: OnceLock<bool> = OnceLock::new();
+	*AVAILABLE.get_or_init(|| {
+		std::env::var_os("MEDSHARE_PAILLIER_NO_SIMD").is_none()
+			&& std::is_x86_feature_detected!("avx512f")
+			&& std::is_x86_feature_detected!("avx512ifma")
+	})
+}
+
+/// `x` (64-bit limbs) as `len` 52-bit limbs.
+fn to52(x: &[u64], len: usize) -> Limbs {
+	let mut out = zeros(len);
+	for (k, limb) in out.iter_mut().enumerate() {
+		let bit = 52 * k;
+		let (i, off) = (bit / 64, bit % 64);
+		let lo = x.get(i).copied().unwrap_or(0) >> off;
+		let hi = if off > 12 { x.get(i + 1).copied().unwrap_or(0) << (64 - off) } else { 0 };
+		*limb = (lo | hi) & MASK;
+	}
+	out
+}
+
+/// Normalised 52-bit limbs as `len` 64-bit limbs (bits beyond `64 len` are dropped).
+fn to64(x: &[u64], len: usize) -> Limbs {
+	let mut out = zeros(len);
+	for (k, &limb) in x.iter().enumerate() {
+		let bit = 52 * k;
+		let (i, off) = (bit / 64, bit % 64);
+		if let Some(w) = out.get_mut(i) {
+			*w |= limb << off;
+		}
+		if off > 12 {
+			if let Some(w) = out.get_mut(i + 1) {
+				*w |= limb >> (64 - off);
+			}
+		}
+	}
+	out
+}
+
+/// The IFMA form of a Montgomery context.
+pub(crate) struct IfmaCtx {
+	/// Vectors per number.
+	vectors: usize,
+	/// The modulus in `8 * vectors` 52-bit limbs.
+	m: Limbs,
+	/// `-m^-1 mod 2^52`.
+	k0: u64,
+	/// `R^2 mod m` in 52-bit limbs, `R = 2^(52 * 8 * vectors)`.
+	r2: Limbs,
+}
+
+impl IfmaCtx {
+	/// The context for the modulus of `mont`, or `None` without IFMA or for a size beyond
+	/// [`MAX_VECTORS`].
+	pub(crate) fn new(mont: &Mont) -> Option<IfmaCtx> {
+		if !available() {
+			return None;
+		}
+		let m = mont.modulus();
+		let vectors = (bit_len(m) + 2).div_ceil(52 * 8);
+		if vectors == 0 || vectors > MAX_VECTORS {
+			return None;
+		}
+		let limbs = 8 * vectors;
+		// R^2 mod m = 2^(2 * 52 * limbs) mod m, with the 64-bit code (no division by m).
+		let r2 = mont.pow_scalar(&[2], &[(2 * 52 * limbs) as u64]);
+		Some(IfmaCtx {
+			vectors,
+			m: to52(m, limbs),
+			k0: inv_u64(m[0]).wrapping_neg() & MASK,
+			r2: to52(&r2, limbs),
+		})
+	}
+
+	/// `base^e mod m` for `base < m` (64-bit limbs, `m.len()` of them), fully reduced.
+	pub(crate) fn pow(&self, mont: &Mont, base: &[u64], e: &[u64]) -> Limbs {
+		let limbs = 8 * self.vectors;
+		let b = to52(base, limbs);
+		let mut out = zeros(limbs);
+		macro_rules! go {
+			($($v:literal)*) => {
+				match self.vectors {
+					$($v => {
+						// SAFETY: `available()` confirmed AVX-512F and IFMA at construction.
+						unsafe { pow_v::<$v>(&mut out, &b, e, &self.m, &self.r2, self.k0) }
+					})*
+					_ => unreachable!("vectors is at most MAX_VECTORS"),
+				}
+			};
+		}
+		go!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20);
+		reduced(mont, &out)
+	}
+
+	/// `a b mod m` for `a, b < m` (64-bit limbs), fully reduced.
+	pub(crate) fn mul_mod(&self, mont: &Mont, a: &[u64], b: &[u64]) -> Limbs {
+		let limbs = 8 * self.vectors;
+		let (a, b) = (to52(a, limbs), to52(b, limbs));
+		let mut out = zeros(limbs);
+		macro_rules! go {
+			($($v:literal)*) => {
+				match self.vectors {
+					$($v => {
+						// SAFETY: `available()` confirmed AVX-512F and IFMA at construction.
+						unsafe { mul_v::<$v>(&mut out, &a, &b, &self.m, &self.r2, self.k0) }
+					})*
+					_ => unreachable!("vectors is at most MAX_VECTORS"),
+				}
+			};
+		}
+		go!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20);
+		reduced(mont, &out)
+	}
+}
+
+/// A value below `2m` in 52-bit limbs as a fully reduced value in 64-bit limbs.
+fn reduced(mont: &Mont, x: &[u64]) -> Limbs {
+	let m = mont.modulus();
+	let mut r = to64(x, m.len() + 1);
+	let mut m_wide = zeros(m.len() + 1);
+	m_wide[..m.len()].copy_from_slice(m);
+	if ge(&r, &m_wide) {
+		sub_assign(&mut r, &m_wide);
+	}
+	Zeroizing::new(r[..m.len()].to_vec())
+}
+
+/// `out = a b mod m` up to one extra `m`: `amm(amm(a, b), R^2) = (a b / R) R^2 / R`.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn mul_v<const V: usize>(out: &mut [u64], a: &[u64], b: &[u64], m52: &[u64], r2: &[u64], k0: u64) {
+	let m = load::<V>(m52);
+	let mut t = zeros(8 * V);
+	amm::<V>(&mut t, a, b, &m, m52[0], k0);
+	amm::<V>(out, &t, r2, &m, m52[0], k0);
+}
+
+/// Loads `8V` limbs into `V` vectors.
+#[inline]
+#[target_feature(enable = "avx512f")]
+fn load<const V: usize>(x: &[u64]) -> [__m512i; V] {
+	let x = &x[..8 * V];
+	let mut out = [_mm512_setzero_si512(); V];
+	for (v, o) in out.iter_mut().enumerate() {
+		// SAFETY: the slice has 8V limbs, so 8 limbs from 8v are in bounds; unaligned load.
+		*o = unsafe { _mm512_loadu_si512(x.as_ptr().add(8 * v).cast()) };
+	}
+	out
+}
+
+/// Almost Montgomery multiplication `out = a b / R mod m`, up to one extra `m`: inputs below
+/// `2m` in normalised 52-bit limbs, output likewise.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn amm<const V: usize>(out: &mut [u64], a: &[u64], b: &[u64], m: &[__m512i; V], m0: u64, k0: u64) {
+	let a_vec = load::<V>(a);
+	let mut acc = [_mm512_setzero_si512(); V];
+	let zero = _mm512_setzero_si512();
+	for &bi in &b[..8 * V] {
+		let bv = _mm512_set1_epi64(bi as i64);
+		for v in 0..V {
+			acc[v] = _mm512_madd52lo_epu64(acc[v], a_vec[v], bv);
+		}
+		// y makes the lowest limb a multiple of 2^52; its carry is computed in scalar.
+		let low = _mm_cvtsi128_si64(_mm512_castsi512_si128(acc[0])) as u64;
+		let y = low.wrapping_mul(k0) & MASK;
+		let carry = (low + (m0.wrapping_mul(y) & MASK)) >> 52;
+		let yv = _mm512_set1_epi64(y as i64);
+		for v in 0..V {
+			acc[v] = _mm512_madd52lo_epu64(acc[v], m[v], yv);
+		}
+		// Divide by 2^52: shift every lane down by one limb, carrying into the new lowest.
+		for v in 0..V - 1 {
+			acc[v] = _mm512_alignr_epi64::<1>(acc[v + 1], acc[v]);
+		}
+		acc[V - 1] = _mm512_alignr_epi64::<1>(zero, acc[V - 1]);
+		acc[0] = _mm512_mask_add_epi64(acc[0], 1, acc[0], _mm512_set1_epi64(carry as i64));
+		// High halves of the products belong one limb up, which is where they are now.
+		for v in 0..V {
+			acc[v] = _mm512_madd52hi_epu64(acc[v], a_vec[v], bv);
+			acc[v] = _mm512_madd52hi_epu64(acc[v], m[v], yv);
+		}
+	}
+	// Lanes hold up to about 4 * 8V * 2^52 < 2^64: propagate carries into 52-bit limbs.
+	let out = &mut out[..8 * V];
+	for (v, a) in acc.iter().enumerate() {
+		// SAFETY: out has 8V limbs; unaligned store of 8 limbs at 8v.
+		unsafe { _mm512_storeu_si512(out.as_mut_ptr().add(8 * v).cast(), *a) };
+	}
+	let mut carry = 0u64;
+	for limb in out.iter_mut() {
+		let t = *limb + carry;
+		*limb = t & MASK;
+		carry = t >> 52;
+	}
+}
+
+/// Bit `i` of the exponent.
+#[inline(always)]
+fn bit(e: &[u64], i: usize) -> bool {
+	(e[i / 64] >> (i % 64)) & 1 == 1
+}
+
+/// `out = b^e mod m` up to one extra `m` (52-bit limbs; `b < m`), sliding windows.
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn pow_v<const V: usize>(out: &mut [u64], b: &[u64], e: &[u64], m52: &[u64], r2: &[u64], k0: u64) {
+	let n = 8 * V;
+	let m = load::<V>(m52);
+	let m0 = m52[0];
+	let mut one = zeros(n);
+	one[0] = 1;
+	let bits = bit_len(e);
+	if bits == 0 {
+		// b^0 = 1, and 1 < m for every modulus here.
+		out[..n].copy_from_slice(&one);
+		return;
+	}
+	// Into the Montgomery domain: b R = amm(b, R^2).
+	let mut base = zeros(n);
+	amm::<V>(&mut base, b, r2, &m, m0, k0);
+	let k = match bits {
+		0..=24 => 2,
+		25..=80 => 3,
+		81..=240 => 4,
+		241..=672 => 5,
+		_ => 6,
+	};
+	// table[i] = base^(2i + 1)
+	let entries = 1usize << (k - 1);
+	let mut table = Zeroizing::new(vec![0u64; n * entries]);
+	table[..n].copy_from_slice(&base);
+	if entries > 1 {
+		let mut sq = zeros(n);
+		amm::<V>(&mut sq, &base, &base, &m, m0, k0);
+		for i in 1..entries {
+			let (done, rest) = table.split_at_mut(i * n);
+			amm::<V>(&mut rest[..n], &done[(i - 1) * n..i * n], &sq, &m, m0, k0);
+		}
+	}
+	let mut acc = zeros(n);
+	let mut tmp = zeros(n);
+	let mut started = false;
+	let mut i = bits as isize - 1;
+	while i >= 0 {
+		if !bit(e, i as usize) {
+			if started {
+				amm::<V>(&mut tmp, &acc, &acc, &m, m0, k0);
+				core::mem::swap(&mut acc, &mut tmp);
+			}
+			i -= 1;
+			continue;
+		}
+		let mut l = (i - k as isize + 1).max(0);
+		while !bit(e, l as usize) {
+			l += 1;
+		}
+		let mut value = 0usize;
+		for j in (l..=i).rev() {
+			value = (value << 1) | bit(e, j as usize) as usize;
+		}
+		let entry = &table[(value >> 1) * n..((value >> 1) + 1) * n];
+		if started {
+			for _ in l..=i {
+				amm::<V>(&mut tmp, &acc, &acc, &m, m0, k0);
+				core::mem::swap(&mut acc, &mut tmp);
+			}
+			amm::<V>(&mut tmp, &acc, entry, &m, m0, k0);
+			core::mem::swap(&mut acc, &mut tmp);
+		} else {
+			acc.copy_from_slice(entry);
+			started = true;
+		}
+		i = l - 1;
+	}
+	// Out of the Montgomery domain: acc / R = amm(acc, 1), below 2m.
+	amm::<V>(out, &acc, &one, &m, m0, k0);
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::mont::{limbs_of, to_biguint};
+	use num_bigint::BigUint;
+
+	fn value(bits: u64, seed: u64) -> BigUint {
+		let mut s = seed | 1;
+		let digits: alloc::vec::Vec<u32> = (0..bits.div_ceil(32))
+			.map(|_| {
+				s ^= s << 13;
+				s ^= s >> 7;
+				s ^= s << 17;
+				s as u32
+			})
+			.collect();
+		BigUint::new(digits) >> (bits.div_ceil(32) * 32 - bits)
+	}
+
+	#[test]
+	fn radix_conversion_round_trips() {
+		let x = value(2048, 3);
+		let limbs = limbs_of(&x, 32).unwrap();
+		assert_eq!(&to64(&to52(&limbs, 40), 32)[..], &limbs[..]);
+		assert!(to52(&limbs, 40).iter().all(|&l| l <= MASK));
+	}
+
+	#[test]
+	fn agrees_with_num_bigint_at_every_width() {
+		if !available() {
+			return;
+		}
+		// Widths from one vector (66 bits) to twenty (8192 bits), odd moduli with and without
+		// their top limb full.
+		for (i, bits) in [66u64, 130, 400, 415, 416, 1024, 1500, 2048, 3072, 4096, 6146, 8192].into_iter().enumerate() {
+			let m = value(bits, 100 + i as u64) | BigUint::from(1u32) | (BigUint::from(1u32) << (bits - 1));
+			let n = (bits as usize).div_ceil(64);
+			let mont = Mont::new_public(&m).unwrap();
+			let ctx = IfmaCtx::new(&mont).expect("IFMA is available");
+			let base = value(bits + 5, 200 + i as u64) % &m;
+			for e in [value(bits / 2, 300 + i as u64), BigUint::from(1u32), BigUint::from(2u32), BigUint::from(0u32)] {
+				let el: alloc::vec::Vec<u64> = e.iter_u64_digits().collect();
+				let got = ctx.pow(&mont, &limbs_of(&base, n).unwrap(), &el);
+				assert_eq!(to_biguint(&got), base.modpow(&e, &m), "{bits} bits");
+			}
+			let other = value(bits + 9, 400 + i as u64) % &m;
+			let product = ctx.mul_mod(&mont, &limbs_of(&base, n).unwrap(), &limbs_of(&other, n).unwrap());
+			assert_eq!(to_biguint(&product), (&base * &other) % &m, "{bits} bits");
+		}
+	}
+}

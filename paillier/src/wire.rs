@@ -1,0 +1,145 @@
+//! SCALE types that carry keys and ciphertexts on chain.
+//!
+//! They hold unvalidated bytes with a bounded length: decoding rejects anything longer than the
+//! largest supported key or ciphertext before allocating, so call arguments and storage items
+//! have a [`MaxEncodedLen`]. Validation is separate ([`PublicKey::from_encoded`],
+//! [`PublicKey::ciphertext_from_encoded`]) because it needs the key and costs real work.
+
+use alloc::vec;
+use alloc::vec::Vec;
+use codec::{Compact, CompactLen, Decode, DecodeWithMemTracking, Encode, EncodeLike, Error, Input, MaxEncodedLen, Output};
+use core::fmt;
+use scale_info::TypeInfo;
+
+use crate::ciphertext::{Ciphertext, CiphertextError};
+use crate::key::{PublicKey, PublicKeyError, MAX_MODULUS_BITS};
+
+/// Longest public key encoding: `MAX_MODULUS_BITS / 8` = 512 bytes.
+pub const MAX_PUBLIC_KEY_BYTES: usize = (MAX_MODULUS_BITS / 8) as usize;
+/// Longest ciphertext encoding: `2 * MAX_MODULUS_BITS / 8` = 1024 bytes.
+pub const MAX_CIPHERTEXT_BYTES: usize = 2 * MAX_PUBLIC_KEY_BYTES;
+
+/// Bytes that are too long for the wire type they were meant for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLong;
+
+impl fmt::Display for TooLong {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str("encoding longer than the largest supported size")
+	}
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for TooLong {}
+
+macro_rules! bounded_bytes {
+	($(#[$doc:meta])* $name:ident, $max:expr, $what:literal) => {
+		$(#[$doc])*
+		///
+		/// Encoded exactly like a `Vec<u8>` (compact length, then the bytes).
+		#[derive(Clone, PartialEq, Eq, Debug, TypeInfo)]
+		pub struct $name(Vec<u8>);
+
+		impl $name {
+			/// Longest accepted content in bytes.
+			pub const MAX_LEN: usize = $max;
+
+			/// Wraps bytes (not validated beyond their length).
+			pub fn new(bytes: Vec<u8>) -> Result<Self, TooLong> {
+				if bytes.len() > Self::MAX_LEN {
+					return Err(TooLong);
+				}
+				Ok(Self(bytes))
+			}
+
+			/// The raw bytes.
+			pub fn as_bytes(&self) -> &[u8] {
+				&self.0
+			}
+
+			/// The raw bytes, by value.
+			pub fn into_inner(self) -> Vec<u8> {
+				self.0
+			}
+		}
+
+		impl TryFrom<Vec<u8>> for $name {
+			type Error = TooLong;
+			fn try_from(bytes: Vec<u8>) -> Result<Self, TooLong> {
+				Self::new(bytes)
+			}
+		}
+
+		impl Encode for $name {
+			fn size_hint(&self) -> usize {
+				Compact::<u32>::compact_len(&(self.0.len() as u32)) + self.0.len()
+			}
+			fn encode_to<T: Output + ?Sized>(&self, dest: &mut T) {
+				self.0.encode_to(dest)
+			}
+		}
+
+		impl EncodeLike for $name {}
+
+		impl Decode for $name {
+			fn decode<I: Input>(input: &mut I) -> Result<Self, Error> {
+				let len = Compact::<u32>::decode(input)?.0 as usize;
+				if len > Self::MAX_LEN {
+					return Err(concat!($what, " longer than its maximum").into());
+				}
+				input.on_before_alloc_mem(len)?;
+				let mut bytes = vec![0u8; len];
+				input.read(&mut bytes)?;
+				Ok(Self(bytes))
+			}
+		}
+
+		impl DecodeWithMemTracking for $name {}
+
+		impl MaxEncodedLen for $name {
+			fn max_encoded_len() -> usize {
+				Compact::<u32>::compact_len(&(Self::MAX_LEN as u32)) + Self::MAX_LEN
+			}
+		}
+	};
+}
+
+bounded_bytes!(
+	/// A public key as it travels on chain: at most [`MAX_PUBLIC_KEY_BYTES`] unvalidated bytes.
+	EncodedPublicKey,
+	MAX_PUBLIC_KEY_BYTES,
+	"public key"
+);
+
+bounded_bytes!(
+	/// A ciphertext as it travels on chain: at most [`MAX_CIPHERTEXT_BYTES`] unvalidated bytes.
+	EncodedCiphertext,
+	MAX_CIPHERTEXT_BYTES,
+	"ciphertext"
+);
+
+impl PublicKey {
+	/// Validates an on-chain public key (see [`PublicKey::from_bytes`]).
+	pub fn from_encoded(encoded: &EncodedPublicKey) -> Result<PublicKey, PublicKeyError> {
+		PublicKey::from_bytes(encoded.as_bytes())
+	}
+
+	/// The wire form of this key.
+	pub fn to_encoded(&self) -> EncodedPublicKey {
+		// A valid key is at most MAX_MODULUS_BITS long, so this never exceeds the bound.
+		EncodedPublicKey(self.to_bytes())
+	}
+
+	/// Validates an on-chain ciphertext under this key (see [`PublicKey::ciphertext_from_bytes`]).
+	pub fn ciphertext_from_encoded(&self, encoded: &EncodedCiphertext) -> Result<Ciphertext, CiphertextError> {
+		self.ciphertext_from_bytes(encoded.as_bytes())
+	}
+}
+
+impl Ciphertext {
+	/// The wire form of this ciphertext under `pk`.
+	pub fn to_encoded(&self, pk: &PublicKey) -> EncodedCiphertext {
+		// 2 |n| / 8 <= MAX_CIPHERTEXT_BYTES for every valid key.
+		EncodedCiphertext(self.to_bytes(pk))
+	}
+}
