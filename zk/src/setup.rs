@@ -113,13 +113,15 @@ pub fn verifying_key_bytes(params: &Parameters) -> Vec<u8> {
 	bytes
 }
 
-/// Writes parameters to a file (through a temporary file, so a reader never sees half).
+/// Writes parameters to a file, through a temporary file of this process's own (parallel test
+/// processes may write the same parameters at once) renamed into place, so a reader never sees
+/// half a file.
 pub fn write_parameters(params: &Parameters, path: &Path) -> Result<(), SetupError> {
 	let io = |e| SetupError::Io(path.to_path_buf(), e);
 	if let Some(dir) = path.parent() {
 		std::fs::create_dir_all(dir).map_err(io)?;
 	}
-	let temporary = path.with_extension("partial");
+	let temporary = path.with_extension(format!("{}.partial", std::process::id()));
 	let file = std::fs::File::create(&temporary).map_err(io)?;
 	let mut writer = std::io::BufWriter::new(file);
 	params.write(&mut writer).map_err(io)?;
