@@ -20,6 +20,9 @@ use crate::key::{PublicKey, MAX_MODULUS_BITS, MIN_MODULUS_BITS};
 use crate::mont::{add_assign, bit_len, div_exact, ge, inv_u64, limbs_from_be, limbs_to_be, mul_full, sub_assign, to_biguint, zeros, Limbs, Mont};
 use crate::{primes, random};
 
+mod blum;
+pub(crate) use blum::{add_mod, modulus_limbs};
+
 /// Version byte of the secret key encoding.
 const SECRET_KEY_VERSION: u8 = 1;
 
@@ -241,13 +244,7 @@ impl SecretKey {
 	/// `m = m_q + q ((m_p - m_q) q^-1 mod p)`.
 	fn decrypt(&self, c: &[u64]) -> Limbs {
 		let (m_p, m_q) = rayon::join(|| self.p.decrypt(c), || self.q.decrypt(c));
-		let m_q_p = self.p.mp.load(&m_q);
-		let diff = sub_mod(&m_p, &m_q_p, &self.p.p);
-		let h = self.p.mp.mul_mod(&diff, &self.p.other_inv);
-		let mut m = zeros(self.q.p.len() + h.len() + 1);
-		mul_full(&mut m[..self.q.p.len() + h.len()], &self.q.p, &h);
-		add_into(&mut m, &m_q);
-		m
+		self.crt_n(&m_p, &m_q)
 	}
 
 	/// Combines `x_p mod p^2` and `x_q mod q^2` into `x mod n^2`:
@@ -297,7 +294,9 @@ impl Keypair {
 	/// Generates a key pair with a modulus of exactly `bits` bits (a multiple of 8 from 2048 to
 	/// 4096; 2048 and 3072 are the usual choices).
 	///
-	/// `p` and `q` are independent random primes of `bits / 2` bits with their two top bits set,
+	/// `p` and `q` are independent random Blum primes (`3 mod 4`, so that `N` is a
+	/// Paillier-Blum modulus the key proofs can certify) of `bits / 2` bits with their two top
+	/// bits set,
 	/// generated in parallel, each from its own ChaCha20 stream seeded from `rng`; `p != q` and
 	/// `gcd(n, (p - 1)(q - 1)) = 1` are checked (the latter always holds for distinct primes of
 	/// equal length, but costs nothing to confirm).
@@ -312,7 +311,7 @@ impl Keypair {
 			rng.fill_bytes(&mut seeds[1]);
 			let mut rng_p = ChaCha20Rng::from_seed(seeds[0]);
 			let mut rng_q = ChaCha20Rng::from_seed(seeds[1]);
-			let (p, q) = rayon::join(|| primes::random_prime(half, &mut rng_p), || primes::random_prime(half, &mut rng_q));
+			let (p, q) = rayon::join(|| primes::random_blum_prime(half, &mut rng_p), || primes::random_blum_prime(half, &mut rng_q));
 			// The generator states could replay p and q and rand_chacha does not wipe them on
 			// drop: overwrite them in place.
 			wipe(&mut rng_p);

@@ -36,6 +36,7 @@ extern crate alloc;
 
 mod ciphertext;
 mod key;
+pub mod proofs;
 mod layout;
 mod small_primes;
 mod wire;
@@ -62,7 +63,12 @@ pub use layout::{
 	SLOT_BITS, VALUE_BITS,
 };
 pub use small_primes::SMALL_PRIME_BOUND;
-pub use wire::{EncodedCiphertext, EncodedPublicKey, TooLong, MAX_CIPHERTEXT_BYTES, MAX_PUBLIC_KEY_BYTES};
+pub use wire::{
+	EncodedCiphertext, EncodedKeyProof, EncodedPublicKey, EncodedResidue, EncodedRingPedersen, KeyRegistration, TooLong,
+	MAX_CIPHERTEXT_BYTES, MAX_KEY_PROOF_BYTES, MAX_PUBLIC_KEY_BYTES,
+};
+pub use proofs::host::KeyRegistrationError;
+pub use proofs::{ModulusProofError, ProofContext, RingPedersenProofError};
 
 #[cfg(feature = "std")]
 pub use keypair::{KeyGenError, Keypair, SecretKeyError};

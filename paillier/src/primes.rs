@@ -25,6 +25,18 @@ pub(crate) fn random_prime<R: CryptoRng + ?Sized>(bits: u32, rng: &mut R) -> Lim
 	limbs
 }
 
+/// A random Blum prime (`p = 3 mod 4`) of exactly `bits` bits with its top two bits set: a
+/// Paillier-Blum modulus `N = p q` is what the modulus proof (Pi^mod) certifies. Half of all
+/// primes qualify, so this draws two primes on average.
+pub(crate) fn random_blum_prime<R: CryptoRng + ?Sized>(bits: u32, rng: &mut R) -> Limbs {
+	loop {
+		let p = random_prime(bits, rng);
+		if p[0] & 3 == 3 {
+			return p;
+		}
+	}
+}
+
 /// Baillie-PSW primality of a (secret) number given as limbs.
 pub(crate) fn is_prime(p: &[u64]) -> bool {
 	let mut bytes = zeroize::Zeroizing::new(alloc::vec::Vec::with_capacity(p.len() * 8));

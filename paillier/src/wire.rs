@@ -38,7 +38,7 @@ macro_rules! bounded_bytes {
 		///
 		/// Encoded exactly like a `Vec<u8>` (compact length, then the bytes).
 		#[derive(Clone, PartialEq, Eq, Debug, TypeInfo)]
-		pub struct $name(Vec<u8>);
+		pub struct $name(pub(crate) Vec<u8>);
 
 		impl $name {
 			/// Longest accepted content in bytes.
@@ -142,4 +142,50 @@ impl Ciphertext {
 		// 2 |n| / 8 <= MAX_CIPHERTEXT_BYTES for every valid key.
 		EncodedCiphertext(self.to_bytes(pk))
 	}
+}
+
+/// Longest key proof: a modulus proof for the largest key (the ring-Pedersen proof is
+/// shorter).
+pub const MAX_KEY_PROOF_BYTES: usize = crate::proofs::modulus_proof_len(MAX_PUBLIC_KEY_BYTES);
+
+bounded_bytes!(
+	/// A ring-Pedersen parameter (`s` or `t`) as it travels on chain: at most
+	/// [`MAX_PUBLIC_KEY_BYTES`] unvalidated bytes, exactly as long as its key when valid.
+	EncodedResidue,
+	MAX_PUBLIC_KEY_BYTES,
+	"ring-Pedersen parameter"
+);
+
+bounded_bytes!(
+	/// A key proof (Pi^mod or Pi^prm) as it travels on chain: at most [`MAX_KEY_PROOF_BYTES`]
+	/// unvalidated bytes.
+	EncodedKeyProof,
+	MAX_KEY_PROOF_BYTES,
+	"key proof"
+);
+
+/// Ring-Pedersen parameters `(s, t)` on a key's modulus `N` (PROTOCOL.md 9.1): the other
+/// party's range proofs commit under them, so the owner of `N` is the only one who could
+/// break their binding.
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct EncodedRingPedersen {
+	/// `s = t^lambda mod N`.
+	pub s: EncodedResidue,
+	/// `t`, a random square modulo `N`.
+	pub t: EncodedResidue,
+}
+
+/// A Paillier key with everything the chain needs to accept it: the ring-Pedersen parameters
+/// on its modulus and the two proofs (Pi^mod, Pi^prm) bound to the chain and the registering
+/// account. Checked by [`KeyRegistration::verify`].
+#[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
+pub struct KeyRegistration {
+	/// The Paillier public key `N`.
+	pub key: EncodedPublicKey,
+	/// Ring-Pedersen parameters on `N`.
+	pub ring_pedersen: EncodedRingPedersen,
+	/// Pi^mod: `N` is a Paillier-Blum modulus.
+	pub modulus_proof: EncodedKeyProof,
+	/// Pi^prm: `s` lies in `<t>`.
+	pub ring_pedersen_proof: EncodedKeyProof,
 }

@@ -4,6 +4,7 @@
 mod common;
 mod compare;
 mod homomorphic;
+mod key_proofs;
 mod keys;
 mod validation;
 mod wire;
