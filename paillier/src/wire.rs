@@ -144,9 +144,17 @@ impl Ciphertext {
 	}
 }
 
-/// Longest key proof: a modulus proof for the largest key (the ring-Pedersen proof is
-/// shorter).
-pub const MAX_KEY_PROOF_BYTES: usize = crate::proofs::modulus_proof_len(MAX_PUBLIC_KEY_BYTES);
+/// Longest key proof: the longer of the two proofs for the largest key (the ring-Pedersen
+/// proof, 80 KiB).
+pub const MAX_KEY_PROOF_BYTES: usize = {
+	let modulus = crate::proofs::modulus_proof_len(MAX_PUBLIC_KEY_BYTES);
+	let ring_pedersen = crate::proofs::ring_pedersen_proof_len(MAX_PUBLIC_KEY_BYTES);
+	if modulus > ring_pedersen {
+		modulus
+	} else {
+		ring_pedersen
+	}
+};
 
 bounded_bytes!(
 	/// A ring-Pedersen parameter (`s` or `t`) as it travels on chain: at most

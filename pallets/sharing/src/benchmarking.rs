@@ -5,6 +5,10 @@
 //! - Ciphertext-carrying calls validate pseudo-random ciphertexts under the fixture's real
 //!   4096-bit Paillier key: validation (range check, gcd with n) costs the same for any valid
 //!   ciphertext, and 4096 bits is the most expensive accepted key size.
+//! - Key registrations verify the committed key fixtures (real Pi^mod and Pi^prm proofs) of
+//!   each size class, with block 0's hash set to the fixtures' genesis hash. Run the weights
+//!   with `MEDSHARE_PAILLIER_NO_SIMD=1` so the natively verified proofs are measured on the
+//!   portable path (scripts/benchmark-weights.sh does).
 //! - Session states a call starts from are written to storage directly, with the deposits
 //!   actually held, so that each benchmark measures one call.
 
@@ -23,7 +27,7 @@ use frame_support::{
 use frame_system::{pallet_prelude::BlockNumberFor, RawOrigin};
 use indicator::{MAX_NAME_LEN, MAX_UNIT_LEN};
 use medshare_paillier::PublicKey;
-use sp_runtime::traits::{Bounded, One, Saturating};
+use sp_runtime::traits::{Bounded, One, Saturating, Zero};
 
 fn account_of<T: Config>(bytes: [u8; 32]) -> T::AccountId {
 	T::AccountId::decode(&mut &bytes[..]).expect("benchmarks need 32-byte account ids")
@@ -46,6 +50,7 @@ fn install_registry<T: Config>(fixture: &Fixture) {
 			scale: 0,
 			lo,
 			hi,
+			min_width: 1,
 		};
 		Indicators::<T>::insert(id as IndicatorId, indicator);
 	}
@@ -67,14 +72,36 @@ fn public_key(fixture: &Fixture) -> EncodedPublicKey {
 	EncodedPublicKey::new(fixture.public_key.clone()).expect("the fixture key fits")
 }
 
+/// The fixture's Paillier key as registered. Its ring-Pedersen parameters are placeholders
+/// of the right size: only the key-registration benchmarks verify parameters, with the key
+/// fixtures.
+fn registered_key(fixture: &Fixture) -> RegisteredKey {
+	let key = public_key(fixture);
+	let residue = || medshare_paillier::EncodedResidue::new(fixture.public_key.clone()).expect("fits");
+	RegisteredKey {
+		ring_pedersen: EncodedRingPedersen { s: residue(), t: residue() },
+		key_hash: sp_core::H256(sp_io::hashing::blake2_256(key.as_bytes())),
+		key,
+	}
+}
+
 /// An approved institution with the fixture's Paillier key.
 fn institution<T: Config>(fixture: &Fixture) -> T::AccountId {
 	let who = funded::<T>(fixtures::INSTITUTION);
 	Institutions::<T>::insert(
 		&who,
-		Institution { public_key: Some(public_key(fixture)), metadata: Default::default() },
+		Institution { public_key: Some(registered_key(fixture)), metadata: Default::default() },
 	);
 	who
+}
+
+/// The key fixture of size class `class`, with block 0's hash set to the one its proofs are
+/// bound to. Returns the fixtures' account (the institution of every fixture).
+fn key_registration<T: Config>(class: u32) -> (T::AccountId, KeyRegistration) {
+	let genesis = T::Hash::decode(&mut &fixtures::KEY_FIXTURE_GENESIS[..]).expect("32-byte hashes");
+	frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::zero(), genesis);
+	let registration = fixtures::keys().registrations.swap_remove(class as usize);
+	(funded::<T>(fixtures::INSTITUTION), registration)
 }
 
 /// `count` valid ciphertexts under `key`: pseudo-random, below n^2 (top byte clear) and, with
@@ -153,11 +180,12 @@ fn stored_session<T: Config>(request_id: RequestId, holder: &T::AccountId, state
 	session_id
 }
 
-fn store_payload<T: Config>(session_id: SessionId, key: &EncodedPublicKey, data: u32, comparison: u32) {
+fn store_payload<T: Config>(session_id: SessionId, fixture: &Fixture, data: u32, comparison: u32) {
+	let key = &public_key(fixture);
 	SessionPayloads::<T>::insert(
 		session_id,
 		SessionPayload {
-			holder_key: key.clone(),
+			holder_key: registered_key(fixture),
 			encrypted_data: BoundedVec::truncate_from(ciphertexts(key, data, 1)),
 			comparison: BoundedVec::truncate_from(ciphertexts(key, comparison, 2)),
 		},
@@ -172,8 +200,7 @@ fn closed_request_with_compared_session<T: Config>(fixture: &Fixture) -> (T::Acc
 	let request_id = stored_request::<T>(&who, count);
 	let holder = funded::<T>(fixtures::HOLDER);
 	let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
-	let key = public_key(fixture);
-	store_payload::<T>(session_id, &key, count, medshare_paillier::comparison_ciphertext_count(4096, count));
+	store_payload::<T>(session_id, fixture, count, medshare_paillier::comparison_ciphertext_count(4096, count));
 	Requests::<T>::mutate(request_id, |r| {
 		if let Some(r) = r {
 			r.status = RequestStatus::Closed;
@@ -207,7 +234,7 @@ mod benchmarks {
 		let expected_id = IndicatorCount::<T>::get();
 
 		#[extrinsic_call]
-		_(origin as T::RuntimeOrigin, code.clone(), name, unit, 2, 0, u32::MAX);
+		_(origin as T::RuntimeOrigin, code.clone(), name, unit, 2, 0, u32::MAX, 1);
 
 		assert_eq!(Pallet::<T>::indicator_id(&code), Some(expected_id));
 		Ok(())
@@ -226,18 +253,43 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Worst case: the largest (4096-bit) key, the longest description.
+	/// A key of size class `c` (2048, 3072, 4096 bits) with both proofs, the longest
+	/// description.
 	#[benchmark]
-	fn register_institution() {
-		let fixture = fixtures::large();
-		let who = institution::<T>(&fixture);
+	fn register_institution(c: Linear<0, 2>) {
+		let (who, registration) = key_registration::<T>(c);
 		Institutions::<T>::insert(&who, Institution { public_key: None, metadata: Default::default() });
 		let metadata = Metadata::truncate_from(vec![b'm'; MAX_METADATA_LEN as usize]);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), public_key(&fixture), metadata);
+		_(RawOrigin::Signed(who.clone()), registration, metadata);
 
 		assert!(Institutions::<T>::get(&who).and_then(|i| i.public_key).is_some());
+	}
+
+	/// A key of size class `c` (2048, 3072, 4096 bits) with both proofs.
+	#[benchmark]
+	fn register_holder_key(c: Linear<0, 2>) {
+		let (who, registration) = key_registration::<T>(c);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), registration);
+
+		assert!(HolderKeys::<T>::contains_key(&who));
+	}
+
+	#[benchmark]
+	fn set_indicator_min_width() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let fixture = fixtures::small();
+		install_registry::<T>(&fixture);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, 0, 2);
+
+		assert_eq!(Indicators::<T>::get(0).map(|i| i.min_width), Some(2));
+		Ok(())
 	}
 
 	/// Worst case: the eligibility key, the longer one.
@@ -309,11 +361,12 @@ mod benchmarks {
 		let request_id = stored_request::<T>(&who, n);
 		let holder = funded::<T>(fixtures::HOLDER);
 		let session_id = stored_session::<T>(request_id, &holder, SessionState::Eligible);
+		HolderKeys::<T>::insert(&holder, registered_key(&fixture));
 		let key = public_key(&fixture);
 		let data = BoundedVec::truncate_from(ciphertexts(&key, n, 1));
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(holder), session_id, key, data);
+		_(RawOrigin::Signed(holder), session_id, data);
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::DataSubmitted));
 	}
@@ -329,7 +382,7 @@ mod benchmarks {
 		let holder = funded::<T>(fixtures::HOLDER);
 		let session_id = stored_session::<T>(request_id, &holder, SessionState::DataSubmitted);
 		let key = public_key(&fixture);
-		store_payload::<T>(session_id, &key, count, 0);
+		store_payload::<T>(session_id, &fixture, count, 0);
 		let comparison = BoundedVec::truncate_from(ciphertexts(&key, n, 2));
 
 		#[extrinsic_call]

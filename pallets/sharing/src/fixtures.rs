@@ -7,7 +7,7 @@
 //! The proofs are bound to the accounts below (as `AccountId32` bytes), to request id 0 (the
 //! first request of a fresh chain) and to [`NONCE`].
 
-use crate::types::{FieldBytes, Nonce, Proof, RequestedIndicator};
+use crate::types::{FieldBytes, KeyRegistration, Nonce, Proof, RequestedIndicator};
 use alloc::vec::Vec;
 use codec::{Decode, Encode};
 
@@ -64,4 +64,22 @@ pub fn small() -> Fixture {
 /// 700 indicators (the paper's largest sweep point), eight chunks: the benchmarks' worst case.
 pub fn large() -> Fixture {
 	decode(include_bytes!("../fixtures/large.scale"))
+}
+
+/// The genesis hash the key fixtures are bound to; the benchmarks write it as block 0's hash.
+pub const KEY_FIXTURE_GENESIS: [u8; 32] = [0x77; 32];
+
+/// Key registrations with real proofs (Pi^mod, Pi^prm) for the benchmarks, bound to
+/// [`KEY_FIXTURE_GENESIS`] and [`INSTITUTION`]: one key per size class the weights charge
+/// (2048, 3072 and 4096 bits).
+#[derive(Encode, Decode, Clone, Debug, PartialEq, Eq)]
+pub struct KeyFixture {
+	/// The registrations, by size class.
+	pub registrations: Vec<KeyRegistration>,
+}
+
+/// The committed key registrations.
+pub fn keys() -> KeyFixture {
+	KeyFixture::decode(&mut &include_bytes!("../fixtures/keys.scale")[..])
+		.expect("committed key fixtures decode; regenerate them if not")
 }

@@ -54,6 +54,9 @@ pub struct Indicator {
 	pub lo: u32,
 	/// Largest plausible value, in scaled units.
 	pub hi: u32,
+	/// The narrowest hidden range a request may ask for, in scaled units, set by the registrar
+	/// (PROTOCOL.md 9.1): it bounds how finely one comparison can locate a holder's value.
+	pub min_width: u32,
 }
 
 /// Why an indicator description was refused. The pallet maps each to its own error.
@@ -68,6 +71,8 @@ pub enum IndicatorError {
 	NameMalformed,
 	ScaleTooLarge,
 	DomainInverted,
+	MinWidthZero,
+	MinWidthExceedsDomain,
 }
 
 impl Indicator {
@@ -79,6 +84,7 @@ impl Indicator {
 		scale: u8,
 		lo: u32,
 		hi: u32,
+		min_width: u32,
 	) -> Result<Self, IndicatorError> {
 		let code = parse_loinc_code(code)?;
 		let name = parse_name(name)?;
@@ -89,7 +95,22 @@ impl Indicator {
 		if lo > hi {
 			return Err(IndicatorError::DomainInverted);
 		}
-		Ok(Self { code, name, unit, scale, lo, hi })
+		let mut indicator = Self { code, name, unit, scale, lo, hi, min_width: 0 };
+		indicator.set_min_width(min_width)?;
+		Ok(indicator)
+	}
+
+	/// Sets the registry's minimum range width: at least 1 (a width of 0 would admit ranges
+	/// `[v, v]`) and at most `hi - lo` (a request must be able to satisfy it).
+	pub fn set_min_width(&mut self, min_width: u32) -> Result<(), IndicatorError> {
+		if min_width == 0 {
+			return Err(IndicatorError::MinWidthZero);
+		}
+		if min_width > self.hi - self.lo {
+			return Err(IndicatorError::MinWidthExceedsDomain);
+		}
+		self.min_width = min_width;
+		Ok(())
 	}
 }
 

@@ -11,12 +11,18 @@
 //! plaintext value, range or result ever reaches it.
 //!
 //! ## Calls
-//! - Registrar: [`Pallet::register_indicator`], [`Pallet::approve_institution`],
-//!   [`Pallet::set_verifying_key`].
+//! - Registrar: [`Pallet::register_indicator`], [`Pallet::set_indicator_min_width`],
+//!   [`Pallet::approve_institution`], [`Pallet::set_verifying_key`].
 //! - Institution: [`Pallet::register_institution`] (step 0), [`Pallet::create_request`]
 //!   (step 1), [`Pallet::submit_comparison`] (step 5), [`Pallet::close_request`].
-//! - Holder: [`Pallet::submit_eligibility`] (steps 2-3), [`Pallet::submit_encrypted_data`]
-//!   (step 4), [`Pallet::submit_result`] (steps 6-7, completes the session).
+//! - Holder: [`Pallet::register_holder_key`] (once per account),
+//!   [`Pallet::submit_eligibility`] (steps 2-3), [`Pallet::submit_encrypted_data`] (step 4),
+//!   [`Pallet::submit_result`] (steps 6-7, completes the session).
+//!
+//! Every Paillier key the pallet accepts carries the version 2 key proofs (PROTOCOL.md 9.1):
+//! Pi^mod (a Paillier-Blum modulus) and Pi^prm (ring-Pedersen parameters), bound to this
+//! chain's genesis hash and the registering account, verified natively through the
+//! `medshare-paillier` host functions.
 //! - Anyone: [`Pallet::clean_up_session`], [`Pallet::clean_up_request`] once expired.
 //!
 //! A session moves Eligible -> DataSubmitted -> Compared -> Completed (or Expired); a call in
@@ -68,7 +74,10 @@ pub mod pallet {
 		},
 	};
 	use frame_system::pallet_prelude::*;
-	use medshare_paillier::{CiphertextError, PublicKey, PublicKeyError};
+	use medshare_paillier::{
+		CiphertextError, KeyRegistrationError, ModulusProofError, ProofContext, PublicKey, PublicKeyError,
+		RingPedersenProofError,
+	};
 	use medshare_zk::VerifyError;
 	use sp_core::H256;
 	use sp_runtime::traits::{Saturating, Zero};
@@ -183,6 +192,11 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Institutions<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, Institution>;
 
+	/// Holders' Paillier keys with their ring-Pedersen parameters, registered once per account
+	/// with their proofs and used by every session the holder joins.
+	#[pallet::storage]
+	pub type HolderKeys<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, RegisteredKey>;
+
 	/// The Groth16 verifying key of each circuit, validated when set.
 	#[pallet::storage]
 	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, Circuit, VerifyingKey>;
@@ -226,6 +240,20 @@ pub mod pallet {
 		InstitutionApproved {
 			/// The institution's account.
 			institution: T::AccountId,
+		},
+		/// The registrar set an indicator's minimum range width.
+		IndicatorMinWidthSet {
+			/// The indicator's registry id.
+			id: IndicatorId,
+			/// The new minimum width, in scaled units.
+			min_width: u32,
+		},
+		/// A holder registered (or replaced) its Paillier key, with valid key proofs.
+		HolderKeyRegistered {
+			/// The holder's account.
+			holder: T::AccountId,
+			/// BLAKE2-256 of the key's bytes.
+			key_hash: H256,
 		},
 		/// An approved institution registered (or replaced) its Paillier public key PK_H.
 		InstitutionRegistered {
@@ -333,6 +361,36 @@ pub mod pallet {
 		ScaleTooLarge,
 		/// The plausibility domain has `lo` above `hi`.
 		DomainInverted,
+		/// The registry's minimum range width is 0; it must be at least 1.
+		RegistryMinWidthZero,
+		/// The registry's minimum range width is wider than the indicator's domain `hi - lo`.
+		RegistryMinWidthExceedsDomain,
+		/// A requested minimum width is below the registry's minimum for that indicator.
+		MinWidthBelowRegistry,
+		/// The holder has no registered Paillier key: call `register_holder_key` first.
+		HolderKeyMissing,
+		/// The modulus proof (Pi^mod) is malformed: wrong length for the key, or a value not
+		/// below `N`.
+		ModulusProofMalformed,
+		/// The key's modulus is prime.
+		ModulusIsPrime,
+		/// A value of the modulus proof is not invertible modulo `N`.
+		ModulusProofNotInvertible,
+		/// The modulus proof has a wrong `N`-th root: `gcd(N, phi(N)) != 1`, or the proof was
+		/// made for another key, account or chain.
+		ModulusProofNthRootFailed,
+		/// The modulus proof has a wrong fourth root: `N` is not a product of two primes
+		/// `3 mod 4`, or the proof was altered.
+		ModulusProofFourthRootFailed,
+		/// A ring-Pedersen parameter is not exactly as long as the key.
+		RingPedersenParamsMalformed,
+		/// A ring-Pedersen parameter is not in `Z*_N`, or `t` is `1` or `N - 1`.
+		RingPedersenParamsDegenerate,
+		/// The ring-Pedersen proof (Pi^prm) has the wrong length or a value not below `N`.
+		RingPedersenProofMalformed,
+		/// The ring-Pedersen proof does not verify: `s` is not shown to lie in `<t>`, or the
+		/// proof was made for another key, account or chain.
+		RingPedersenProofInvalid,
 		/// An indicator with this LOINC code is already registered.
 		DuplicateLoincCode,
 		/// The registry already holds `MaxIndicators` indicators.
@@ -434,6 +492,33 @@ pub mod pallet {
 				IndicatorError::NameMalformed => Error::NameMalformed,
 				IndicatorError::ScaleTooLarge => Error::ScaleTooLarge,
 				IndicatorError::DomainInverted => Error::DomainInverted,
+				IndicatorError::MinWidthZero => Error::RegistryMinWidthZero,
+				IndicatorError::MinWidthExceedsDomain => Error::RegistryMinWidthExceedsDomain,
+			}
+		}
+	}
+
+	impl<T> From<KeyRegistrationError> for Error<T> {
+		fn from(error: KeyRegistrationError) -> Self {
+			match error {
+				KeyRegistrationError::Key(e) => e.into(),
+				KeyRegistrationError::Modulus(e) => match e {
+					ModulusProofError::MalformedInput | ModulusProofError::WrongLength | ModulusProofError::NonCanonical => {
+						Error::ModulusProofMalformed
+					},
+					ModulusProofError::ModulusIsPrime => Error::ModulusIsPrime,
+					ModulusProofError::NotInvertible => Error::ModulusProofNotInvertible,
+					ModulusProofError::NthRootMismatch => Error::ModulusProofNthRootFailed,
+					ModulusProofError::FourthRootMismatch => Error::ModulusProofFourthRootFailed,
+				},
+				KeyRegistrationError::RingPedersen(e) => match e {
+					RingPedersenProofError::WrongParameterLength => Error::RingPedersenParamsMalformed,
+					RingPedersenProofError::DegenerateParameters => Error::RingPedersenParamsDegenerate,
+					RingPedersenProofError::MalformedInput
+					| RingPedersenProofError::WrongLength
+					| RingPedersenProofError::NonCanonical => Error::RingPedersenProofMalformed,
+					RingPedersenProofError::Mismatch => Error::RingPedersenProofInvalid,
+				},
 			}
 		}
 	}
@@ -489,6 +574,8 @@ pub mod pallet {
 		pub lo: u32,
 		/// Largest plausible scaled value.
 		pub hi: u32,
+		/// Narrowest hidden range a request may ask for, in scaled units (at least 1).
+		pub min_width: u32,
 	}
 
 	#[pallet::genesis_config]
@@ -517,6 +604,7 @@ pub mod pallet {
 					spec.scale,
 					spec.lo,
 					spec.hi,
+					spec.min_width,
 				)
 				.unwrap_or_else(|e| panic!("genesis indicator {}: {:?}", spec.code, e));
 				Pallet::<T>::insert_indicator(indicator)
@@ -582,6 +670,8 @@ pub mod pallet {
 		///   so 36.9 Cel with scale 2 is 3690.
 		/// - `lo`, `hi`: the plausibility domain in scaled units; holders can only prove values
 		///   inside it and institutions can only ask for ranges inside it.
+		/// - `min_width`: the narrowest hidden range a request may ask for, in scaled units,
+		///   from 1 to `hi - lo` (PROTOCOL.md 9.1); see [`Pallet::set_indicator_min_width`].
 		///
 		/// Emits [`Event::IndicatorRegistered`] with the new registry id.
 		#[pallet::call_index(0)]
@@ -594,10 +684,11 @@ pub mod pallet {
 			scale: u8,
 			lo: u32,
 			hi: u32,
+			min_width: u32,
 		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			let indicator =
-				Indicator::new(&code, &name, &unit, scale, lo, hi).map_err(Error::<T>::from)?;
+				Indicator::new(&code, &name, &unit, scale, lo, hi, min_width).map_err(Error::<T>::from)?;
 			let (id, code) = Self::insert_indicator(indicator)?;
 			Self::deposit_event(Event::IndicatorRegistered { id, code });
 			Ok(())
@@ -621,30 +712,32 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Registers (or replaces) the calling institution's Paillier public key PK_H and
-		/// description (step 0). Holders encrypt results under the key registered when they
-		/// submit them.
+		/// Registers (or replaces) the calling institution's Paillier public key PK_H, its
+		/// ring-Pedersen parameters and its description (step 0). Holders encrypt results
+		/// under the key registered when they submit them.
 		///
 		/// Origin: an approved institution.
 		///
-		/// - `public_key`: n, big-endian, exactly |n|/8 bytes, 2048 to 4096 bits; it is checked
-		///   to be odd, of its stated size, not a perfect square and free of small factors.
+		/// - `registration`: the key (n, big-endian, exactly |n|/8 bytes, 2048 to 4096 bits:
+		///   odd, of its stated size, not a perfect square, free of small factors), the
+		///   ring-Pedersen parameters `s`, `t` on n, and their proofs Pi^mod and Pi^prm made
+		///   for this chain's genesis hash and the calling account (docs/PROOFS.md).
 		/// - `metadata`: a description for people (name, contact, ethics approval), at most 256
 		///   bytes.
 		///
 		/// Emits [`Event::InstitutionRegistered`].
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::register_institution())]
+		#[pallet::weight(T::WeightInfo::register_institution(Pallet::<T>::key_size_class(&registration.key)))]
 		pub fn register_institution(
 			origin: OriginFor<T>,
-			public_key: EncodedPublicKey,
+			registration: KeyRegistration,
 			metadata: Metadata,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(Institutions::<T>::contains_key(&who), Error::<T>::NotApprovedInstitution);
-			PublicKey::from_encoded(&public_key).map_err(Error::<T>::from)?;
-			let key_hash = H256(sp_io::hashing::blake2_256(public_key.as_bytes()));
-			Institutions::<T>::insert(&who, Institution { public_key: Some(public_key), metadata });
+			let key = Self::verify_key_registration(&who, registration)?;
+			let key_hash = key.key_hash;
+			Institutions::<T>::insert(&who, Institution { public_key: Some(key), metadata });
 			Self::deposit_event(Event::InstitutionRegistered { institution: who, key_hash });
 			Ok(())
 		}
@@ -710,6 +803,7 @@ pub mod pallet {
 				let entry = Indicators::<T>::get(requested.id).ok_or(Error::<T>::UnknownIndicator)?;
 				// The registry keeps lo <= hi.
 				ensure!(requested.min_width <= entry.hi.saturating_sub(entry.lo), Error::<T>::MinWidthExceedsDomain);
+				ensure!(requested.min_width >= entry.min_width, Error::<T>::MinWidthBelowRegistry);
 				fields.push(medshare_zk::RequestedIndicator {
 					id: requested.id,
 					lo: entry.lo,
@@ -819,13 +913,14 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Submits the holder's Paillier public key PK_U and its encrypted data (step 4): one
-		/// ciphertext E_U(m_i) per requested indicator, in request order.
+		/// Submits the holder's encrypted data (step 4) under its registered Paillier key PK_U:
+		/// one ciphertext E_U(m_i) per requested indicator, in request order. The session
+		/// records the key it used.
 		///
-		/// Origin: the session's holder, while the session is `Eligible` and unexpired.
+		/// Origin: the session's holder, with a key registered by
+		/// [`Pallet::register_holder_key`], while the session is `Eligible` and unexpired.
 		///
 		/// - `session_id`: the session.
-		/// - `holder_key`: PK_U (n, big-endian, 2048 to 4096 bits).
 		/// - `ciphertexts`: E_U(m_i), each 2|n|/8 bytes, below n^2 and coprime to n.
 		///
 		/// Emits [`Event::EncryptedDataSubmitted`].
@@ -834,18 +929,18 @@ pub mod pallet {
 		pub fn submit_encrypted_data(
 			origin: OriginFor<T>,
 			session_id: SessionId,
-			holder_key: EncodedPublicKey,
 			ciphertexts: BoundedVec<EncodedCiphertext, T::MaxIndicatorsPerRequest>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (mut session, request) = Self::session_step(session_id, SessionState::Eligible)?;
 			ensure!(who == session.holder, Error::<T>::NotSessionHolder);
+			let holder_key = HolderKeys::<T>::get(&who).ok_or(Error::<T>::HolderKeyMissing)?;
 			ensure!(ciphertexts.len() == request.indicators.len(), Error::<T>::WrongCiphertextCount);
-			let key = PublicKey::from_encoded(&holder_key).map_err(Error::<T>::from)?;
+			let key = PublicKey::from_encoded(&holder_key.key).map_err(Error::<T>::from)?;
 			Self::validate_ciphertexts(&key, &ciphertexts)?;
 
 			let data_hash = Self::hash_of(&ciphertexts);
-			session.holder_key_hash = Some(H256(sp_io::hashing::blake2_256(holder_key.as_bytes())));
+			session.holder_key_hash = Some(holder_key.key_hash);
 			session.data_hash = Some(data_hash);
 			Self::advance(session_id, &mut session, SessionState::DataSubmitted);
 			SessionPayloads::<T>::insert(
@@ -878,7 +973,7 @@ pub mod pallet {
 			let (mut session, request) = Self::session_step(session_id, SessionState::DataSubmitted)?;
 			ensure!(who == request.institution, Error::<T>::NotRequestInstitution);
 			let mut payload = SessionPayloads::<T>::get(session_id).ok_or(Error::<T>::WrongSessionState)?;
-			let key = PublicKey::from_encoded(&payload.holder_key).map_err(Error::<T>::from)?;
+			let key = PublicKey::from_encoded(&payload.holder_key.key).map_err(Error::<T>::from)?;
 			let expected =
 				medshare_paillier::comparison_ciphertext_count(key.modulus_bits(), request.indicators.len() as u32);
 			ensure!(ciphertexts.len() as u32 == expected, Error::<T>::WrongCiphertextCount);
@@ -919,10 +1014,10 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let (mut session, request) = Self::session_step(session_id, SessionState::Compared)?;
 			ensure!(who == session.holder, Error::<T>::NotSessionHolder);
-			let encoded_key = Institutions::<T>::get(&request.institution)
+			let registered = Institutions::<T>::get(&request.institution)
 				.and_then(|institution| institution.public_key)
 				.ok_or(Error::<T>::InstitutionKeyMissing)?;
-			let key = PublicKey::from_encoded(&encoded_key).map_err(Error::<T>::from)?;
+			let key = PublicKey::from_encoded(&registered.key).map_err(Error::<T>::from)?;
 			let expected =
 				medshare_paillier::result_ciphertext_count(key.modulus_bits(), request.indicators.len() as u32);
 			ensure!(ciphertexts.len() as u32 == expected, Error::<T>::WrongCiphertextCount);
@@ -1005,6 +1100,51 @@ pub mod pallet {
 			Self::deposit_event(Event::SessionExpired { session_id, request_id: session.request_id });
 			Ok(())
 		}
+
+		/// Sets the minimum hidden-range width of a registered indicator (PROTOCOL.md 9.1).
+		/// Requests created afterwards must ask for at least this width; requests already open
+		/// keep theirs, and holders' clients refuse to join a request below the registry's
+		/// current minimum.
+		///
+		/// Origin: the registrar.
+		///
+		/// - `id`: the indicator's registry id.
+		/// - `min_width`: in scaled units, from 1 to the indicator's `hi - lo`.
+		///
+		/// Emits [`Event::IndicatorMinWidthSet`].
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::set_indicator_min_width())]
+		pub fn set_indicator_min_width(origin: OriginFor<T>, id: IndicatorId, min_width: u32) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			let mut indicator = Indicators::<T>::get(id).ok_or(Error::<T>::UnknownIndicator)?;
+			indicator.set_min_width(min_width).map_err(Error::<T>::from)?;
+			Indicators::<T>::insert(id, indicator);
+			Self::deposit_event(Event::IndicatorMinWidthSet { id, min_width });
+			Ok(())
+		}
+
+		/// Registers (or replaces) the caller's Paillier key as a data holder, with its
+		/// ring-Pedersen parameters and their proofs. A holder registers once and every session
+		/// it joins afterwards uses this key; a session records the key it used, so replacing
+		/// the key does not affect sessions whose data is already submitted.
+		///
+		/// Origin: any signed account.
+		///
+		/// - `registration`: as for [`Pallet::register_institution`]: the key, the
+		///   ring-Pedersen parameters and Pi^mod and Pi^prm for this chain's genesis hash and
+		///   the calling account.
+		///
+		/// Emits [`Event::HolderKeyRegistered`].
+		#[pallet::call_index(13)]
+		#[pallet::weight(T::WeightInfo::register_holder_key(Pallet::<T>::key_size_class(&registration.key)))]
+		pub fn register_holder_key(origin: OriginFor<T>, registration: KeyRegistration) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let key = Self::verify_key_registration(&who, registration)?;
+			let key_hash = key.key_hash;
+			HolderKeys::<T>::insert(&who, key);
+			Self::deposit_event(Event::HolderKeyRegistered { holder: who, key_hash });
+			Ok(())
+		}
 	}
 
 	impl<T: Config> Pallet<T> {
@@ -1044,6 +1184,43 @@ pub mod pallet {
 			} else {
 				sp_io::hashing::blake2_256(&encoded)
 			}
+		}
+
+		/// The hash of the chain's genesis block, which every key proof is bound to. frame-system
+		/// keeps block 0's hash for ever (it prunes only later block hashes).
+		pub fn genesis_hash() -> [u8; 32] {
+			let hash = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+			let bytes = hash.as_ref();
+			if bytes.len() == 32 {
+				let mut out = [0u8; 32];
+				out.copy_from_slice(bytes);
+				out
+			} else {
+				sp_io::hashing::blake2_256(bytes)
+			}
+		}
+
+		/// What a key proof of `who` is bound to.
+		pub fn proof_context(who: &T::AccountId) -> ProofContext {
+			ProofContext { genesis_hash: Self::genesis_hash(), account: Self::account_bytes(who) }
+		}
+
+		/// Checks a key registration of `who` (structure, then Pi^mod and Pi^prm through the
+		/// host functions) and returns the key as stored.
+		pub(crate) fn verify_key_registration(
+			who: &T::AccountId,
+			registration: KeyRegistration,
+		) -> Result<RegisteredKey, Error<T>> {
+			registration.verify(&Self::proof_context(who)).map_err(Error::<T>::from)?;
+			let key_hash = H256(sp_io::hashing::blake2_256(registration.key.as_bytes()));
+			Ok(RegisteredKey { key: registration.key, ring_pedersen: registration.ring_pedersen, key_hash })
+		}
+
+		/// The size class a key's weight is charged for: 0 up to 2048 bits, 1 up to 3072, 2
+		/// above (verification cost grows with the cube of the size).
+		pub fn key_size_class(key: &EncodedPublicKey) -> u32 {
+			let bits = key.as_bytes().len() as u32 * 8;
+			bits.saturating_sub(medshare_paillier::MIN_MODULUS_BITS).div_ceil(1024).min(2)
 		}
 
 		/// Checks a verifying key through the `zk` host function.

@@ -87,7 +87,8 @@ impl pallet_medical_sharing::Config for Test {
 /// Starting balance of every fixture account.
 pub const ENDOWMENT: Balance = 1_000_000;
 
-/// Genesis used by the tests: body temperature and heart rate are registered (ids 0 and 1),
+/// Genesis used by the tests: body temperature and heart rate are registered (ids 0 and 1, minimum
+/// widths 0.50 Cel and 10 /min),
 /// the fixture institution is approved, the development verifying keys are set, and the
 /// fixture accounts are endowed.
 pub fn new_test_ext() -> sp_io::TestExternalities {
@@ -101,6 +102,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				scale: 2,
 				lo: 2500,
 				hi: 4500,
+				min_width: 50,
 			},
 			crate::IndicatorSpec {
 				code: "8867-4".into(),
@@ -109,6 +111,7 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 				scale: 0,
 				lo: 20,
 				hi: 300,
+				min_width: 10,
 			},
 		],
 		institutions: vec![AccountId32::new(INSTITUTION)],

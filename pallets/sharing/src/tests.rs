@@ -5,6 +5,18 @@ use frame_support::{assert_noop, assert_ok};
 use sp_runtime::{AccountId32, DispatchError};
 
 fn register(code: &str, name: &str, unit: &str, scale: u8, lo: u32, hi: u32) -> sp_runtime::DispatchResult {
+	register_with_width(code, name, unit, scale, lo, hi, 1)
+}
+
+fn register_with_width(
+	code: &str,
+	name: &str,
+	unit: &str,
+	scale: u8,
+	lo: u32,
+	hi: u32,
+	min_width: u32,
+) -> sp_runtime::DispatchResult {
 	MedicalSharing::register_indicator(
 		RuntimeOrigin::root(),
 		code.as_bytes().to_vec(),
@@ -13,6 +25,7 @@ fn register(code: &str, name: &str, unit: &str, scale: u8, lo: u32, hi: u32) -> 
 		scale,
 		lo,
 		hi,
+		min_width,
 	)
 }
 
@@ -36,7 +49,7 @@ fn registrar_registers_an_indicator_and_it_gets_the_next_id() {
 		let stored = Indicators::<Test>::get(2).expect("stored under the next id");
 		assert_eq!(
 			stored,
-			Indicator::new(b"8480-6", b"Systolic blood pressure", b"mm[Hg]", 0, 40, 300).unwrap()
+			Indicator::new(b"8480-6", b"Systolic blood pressure", b"mm[Hg]", 0, 40, 300, 1).unwrap()
 		);
 		assert_eq!(IndicatorCount::<Test>::get(), 3);
 		assert_eq!(Pallet::<Test>::indicator_id(b"8480-6"), Some(2));
@@ -57,7 +70,8 @@ fn a_signed_account_is_not_the_registrar() {
 				b"mm[Hg]".to_vec(),
 				0,
 				40,
-				300
+				300,
+				10
 			),
 			DispatchError::BadOrigin
 		);
@@ -160,7 +174,8 @@ fn malformed_names_are_refused() {
 					b"mm[Hg]".to_vec(),
 					0,
 					40,
-					300
+					300,
+					10
 				),
 				Error::<Test>::NameMalformed
 			);
@@ -176,10 +191,42 @@ fn scale_above_nine_is_refused() {
 }
 
 #[test]
-fn inverted_domain_is_refused_and_a_point_domain_is_not() {
+fn inverted_and_point_domains_are_refused() {
 	new_test_ext().execute_with(|| {
 		assert_noop!(register("8480-6", "Systolic", "mm[Hg]", 0, 301, 300), Error::<Test>::DomainInverted);
-		assert_ok!(register("8480-6", "Systolic", "mm[Hg]", 0, 300, 300));
+		// A point domain leaves no room for the minimum width of 1.
+		assert_noop!(register("8480-6", "Systolic", "mm[Hg]", 0, 300, 300), Error::<Test>::RegistryMinWidthExceedsDomain);
+		assert_ok!(register("8480-6", "Systolic", "mm[Hg]", 0, 299, 300));
+	});
+}
+
+#[test]
+fn the_registry_minimum_width_is_at_least_one_and_fits_the_domain() {
+	new_test_ext().execute_with(|| {
+		assert_noop!(
+			register_with_width("8480-6", "Systolic", "mm[Hg]", 0, 40, 300, 0),
+			Error::<Test>::RegistryMinWidthZero
+		);
+		assert_noop!(
+			register_with_width("8480-6", "Systolic", "mm[Hg]", 0, 40, 300, 261),
+			Error::<Test>::RegistryMinWidthExceedsDomain
+		);
+		assert_ok!(register_with_width("8480-6", "Systolic", "mm[Hg]", 0, 40, 300, 260));
+		assert_eq!(Indicators::<Test>::get(2).unwrap().min_width, 260);
+	});
+}
+
+#[test]
+fn the_registrar_sets_a_minimum_width() {
+	new_test_ext().execute_with(|| {
+		let set = |origin, id, width| MedicalSharing::set_indicator_min_width(origin, id, width);
+		assert_noop!(set(RuntimeOrigin::signed(AccountId32::new([1; 32])), 0, 60), DispatchError::BadOrigin);
+		assert_noop!(set(RuntimeOrigin::root(), 9, 60), Error::<Test>::UnknownIndicator);
+		assert_noop!(set(RuntimeOrigin::root(), 0, 0), Error::<Test>::RegistryMinWidthZero);
+		assert_noop!(set(RuntimeOrigin::root(), 0, 2001), Error::<Test>::RegistryMinWidthExceedsDomain);
+		assert_ok!(set(RuntimeOrigin::root(), 0, 2000));
+		assert_eq!(Indicators::<Test>::get(0).unwrap().min_width, 2000);
+		System::assert_last_event(Event::IndicatorMinWidthSet { id: 0, min_width: 2000 }.into());
 	});
 }
 
@@ -199,12 +246,14 @@ mod session {
 	use super::*;
 	use crate::{
 		fixtures::{self, Fixture, HOLDER, INSTITUTION, NONCE, OTHER_HOLDER},
-		Circuit, EncodedCiphertext, EncodedPublicKey, Institutions, RequestStatus, Requests,
-		SessionByParticipant, SessionPayloads, SessionState, Sessions, VerifyingKeys,
+		Circuit, EncodedCiphertext, EncodedPublicKey, HolderKeys, Institutions, KeyRegistration, RequestStatus,
+		Requests, SessionByParticipant, SessionPayloads, SessionState, Sessions, VerifyingKeys,
 	};
 	use frame_support::{traits::fungible::InspectHold, BoundedVec};
-	use medshare_paillier::{compare, Ciphertext, Keypair};
-	use std::sync::OnceLock;
+	use medshare_paillier::proofs::{attacks, modulus, ring_pedersen, ProofContext};
+	use medshare_paillier::{compare, Ciphertext, EncodedKeyProof, Keypair};
+	use std::collections::HashMap;
+	use std::sync::{Mutex, OnceLock};
 
 	fn account(bytes: [u8; 32]) -> AccountId {
 		AccountId32::new(bytes)
@@ -236,12 +285,42 @@ mod session {
 		Balances::total_balance_on_hold(&account(who))
 	}
 
+	/// The proof context of `who` on the mock chain (genesis hash as frame-system stores it).
+	fn context_of(who: [u8; 32]) -> ProofContext {
+		MedicalSharing::proof_context(&account(who))
+	}
+
+	/// A key registration with real proofs of `keypair` by `who`, made once per pair.
+	fn registration(keypair: &'static Keypair, who: [u8; 32]) -> KeyRegistration {
+		static MADE: OnceLock<Mutex<HashMap<(Vec<u8>, [u8; 32]), KeyRegistration>>> = OnceLock::new();
+		let context = context_of(who);
+		let cache_key = (keypair.public().to_bytes(), who);
+		if let Some(made) = MADE.get_or_init(Default::default).lock().unwrap().get(&cache_key) {
+			return made.clone();
+		}
+		let mut rng = rand_010::rng();
+		let modulus_proof = modulus::prove(keypair, &context, &mut rng).unwrap();
+		let (params, prm_proof) = ring_pedersen::generate(keypair, &context, &mut rng).unwrap();
+		let made = KeyRegistration {
+			key: keypair.public().to_encoded(),
+			ring_pedersen: params.to_encoded(),
+			modulus_proof: EncodedKeyProof::new(modulus_proof).unwrap(),
+			ring_pedersen_proof: EncodedKeyProof::new(prm_proof).unwrap(),
+		};
+		MADE.get_or_init(Default::default).lock().unwrap().insert(cache_key, made.clone());
+		made
+	}
+
 	fn register_institution_key() {
 		assert_ok!(MedicalSharing::register_institution(
 			signed(INSTITUTION),
-			institution_keys().public().to_encoded(),
+			registration(institution_keys(), INSTITUTION),
 			b"MedShare test institute".to_vec().try_into().unwrap(),
 		));
+	}
+
+	fn register_holder_key() {
+		assert_ok!(MedicalSharing::register_holder_key(signed(HOLDER), registration(holder_keys(), HOLDER)));
 	}
 
 	fn create_request(fixture: &Fixture) -> sp_runtime::DispatchResult {
@@ -254,11 +333,12 @@ mod session {
 		)
 	}
 
-	/// Institution registered, request 0 created from the small fixture.
+	/// Institution and holder keys registered, request 0 created from the small fixture.
 	fn with_request(test: impl FnOnce(&Fixture)) {
 		new_test_ext().execute_with(|| {
 			let fixture = small();
 			register_institution_key();
+			register_holder_key();
 			assert_ok!(create_request(&fixture));
 			test(&fixture)
 		})
@@ -286,12 +366,7 @@ mod session {
 	}
 
 	fn submit_data(session: u64, encoded: Vec<EncodedCiphertext>) -> sp_runtime::DispatchResult {
-		MedicalSharing::submit_encrypted_data(
-			signed(HOLDER),
-			session,
-			holder_keys().public().to_encoded(),
-			BoundedVec::truncate_from(encoded),
-		)
+		MedicalSharing::submit_encrypted_data(signed(HOLDER), session, BoundedVec::truncate_from(encoded))
 	}
 
 	fn comparison(fixture: &Fixture, data: &[Ciphertext]) -> Vec<EncodedCiphertext> {
@@ -330,8 +405,9 @@ mod session {
 	fn the_whole_session_tells_the_institution_only_below_inside_above() {
 		new_test_ext().execute_with(|| {
 			let fixture = small();
-			// Step 0.
+			// Step 0, and the holder's key, registered once.
 			register_institution_key();
+			register_holder_key();
 			// Step 1.
 			assert_ok!(create_request(&fixture));
 			let request = Requests::<Test>::get(0).unwrap();
@@ -350,7 +426,8 @@ mod session {
 			assert_eq!(Sessions::<Test>::get(0).unwrap().state, SessionState::DataSubmitted);
 			// Step 5: the institution reads E_U(m) from state.
 			let payload = SessionPayloads::<Test>::get(0).unwrap();
-			let key = medshare_paillier::PublicKey::from_encoded(&payload.holder_key).unwrap();
+			assert_eq!(payload.holder_key, HolderKeys::<Test>::get(account(HOLDER)).unwrap());
+			let key = medshare_paillier::PublicKey::from_encoded(&payload.holder_key.key).unwrap();
 			let on_chain: Vec<Ciphertext> =
 				payload.encrypted_data.iter().map(|c| key.ciphertext_from_encoded(c).unwrap()).collect();
 			assert_eq!(on_chain, data);
@@ -371,7 +448,8 @@ mod session {
 			// Step 9: completed, payloads gone, deposit released, summary kept.
 			let session = Sessions::<Test>::get(0).unwrap();
 			assert_eq!(session.state, SessionState::Completed);
-			assert!(session.holder_key_hash.is_some() && session.data_hash.is_some());
+			assert_eq!(session.holder_key_hash, Some(payload.holder_key.key_hash));
+			assert!(session.data_hash.is_some());
 			assert!(session.comparison_hash.is_some() && session.result_hash.is_some());
 			assert!(!SessionPayloads::<Test>::contains_key(0));
 			assert_eq!(held(HOLDER), 0);
@@ -496,7 +574,7 @@ mod session {
 	fn only_an_approved_institution_registers_a_key() {
 		new_test_ext().execute_with(|| {
 			assert_noop!(
-				MedicalSharing::register_institution(signed(HOLDER), institution_keys().public().to_encoded(), Default::default()),
+				MedicalSharing::register_institution(signed(HOLDER), registration(institution_keys(), HOLDER), Default::default()),
 				Error::<Test>::NotApprovedInstitution
 			);
 		})
@@ -506,8 +584,11 @@ mod session {
 	fn a_malformed_institution_key_is_refused_with_its_reason() {
 		new_test_ext().execute_with(|| {
 			let good = institution_keys().public().to_bytes();
+			// The key's structure is checked before its proofs.
 			let register = |bytes: Vec<u8>| {
-				MedicalSharing::register_institution(signed(INSTITUTION), EncodedPublicKey::new(bytes).unwrap(), Default::default())
+				let mut with_key = registration(institution_keys(), INSTITUTION);
+				with_key.key = EncodedPublicKey::new(bytes).unwrap();
+				MedicalSharing::register_institution(signed(INSTITUTION), with_key, Default::default())
 			};
 			assert_noop!(register(good[..200].to_vec()), Error::<Test>::PublicKeyWrongLength);
 			let mut short = good.clone();
@@ -521,6 +602,157 @@ mod session {
 			// large prime root.)
 			assert_noop!(register(vec![0xff; 256]), Error::<Test>::PublicKeySmallFactor);
 			assert_ok!(register(good));
+		})
+	}
+
+	// ---- key registration (PROTOCOL.md 9.1) ----
+
+	#[test]
+	fn a_holder_registers_its_key_once_and_every_session_uses_it() {
+		new_test_ext().execute_with(|| {
+			register_holder_key();
+			let stored = HolderKeys::<Test>::get(account(HOLDER)).unwrap();
+			assert_eq!(stored.key, holder_keys().public().to_encoded());
+			System::assert_last_event(Event::HolderKeyRegistered { holder: account(HOLDER), key_hash: stored.key_hash }.into());
+		})
+	}
+
+	#[test]
+	fn data_without_a_registered_key_is_refused() {
+		new_test_ext().execute_with(|| {
+			let fixture = small();
+			register_institution_key();
+			assert_ok!(create_request(&fixture));
+			assert_ok!(submit_eligibility(&fixture, 0));
+			let (_, encoded) = encrypted_data(&fixture);
+			assert_noop!(submit_data(0, encoded), Error::<Test>::HolderKeyMissing);
+		})
+	}
+
+	/// `register_holder_key` by HOLDER of `registration`, expected to fail with `error`.
+	fn refused(registration: KeyRegistration, error: Error<Test>) {
+		assert_noop!(MedicalSharing::register_holder_key(signed(HOLDER), registration), error);
+	}
+
+	/// An attack modulus with the best proof its owner can forge, and honest-looking
+	/// ring-Pedersen parameters (the modulus proof is checked first).
+	fn forged(factored: &attacks::FactoredModulus) -> KeyRegistration {
+		let key = factored.public_key();
+		let proof = attacks::forge_modulus_proof(factored, &context_of(HOLDER), &mut rand_010::rng());
+		let (params, prm_proof) = attacks::forge_ring_pedersen(&key, &mut rand_010::rng());
+		KeyRegistration {
+			key: key.to_encoded(),
+			ring_pedersen: params,
+			modulus_proof: EncodedKeyProof::new(proof).unwrap(),
+			ring_pedersen_proof: EncodedKeyProof::new(prm_proof).unwrap(),
+		}
+	}
+
+	#[test]
+	fn malformed_moduli_are_refused_at_registration() {
+		new_test_ext().execute_with(|| {
+			let mut rng = rand_010::rng();
+			refused(forged(&attacks::smooth_subgroup_modulus(2048, &mut rng)), Error::<Test>::ModulusProofNthRootFailed);
+			refused(forged(&attacks::prime_cube_modulus(2048, &mut rng)), Error::<Test>::ModulusProofNthRootFailed);
+			refused(forged(&attacks::three_prime_modulus(2048, &mut rng)), Error::<Test>::ModulusProofFourthRootFailed);
+			refused(forged(&attacks::non_blum_modulus(2048, &mut rng)), Error::<Test>::ModulusProofFourthRootFailed);
+			refused(forged(&attacks::prime_modulus(2048, &mut rng)), Error::<Test>::ModulusIsPrime);
+			assert!(HolderKeys::<Test>::iter().next().is_none());
+		})
+	}
+
+	#[test]
+	fn proofs_for_another_account_or_key_or_altered_are_refused() {
+		new_test_ext().execute_with(|| {
+			// The institution's own valid registration, replayed by the holder.
+			refused(registration(institution_keys(), INSTITUTION), Error::<Test>::ModulusProofNthRootFailed);
+			let good = registration(holder_keys(), HOLDER);
+			let width = 256;
+			let with = |change: &dyn Fn(&mut KeyRegistration)| {
+				let mut bad = good.clone();
+				change(&mut bad);
+				bad
+			};
+			// Another key with the holder's proofs.
+			refused(with(&|r| r.key = institution_keys().public().to_encoded()), Error::<Test>::ModulusProofNthRootFailed);
+			// One round altered: x_5, then the ring-Pedersen response z_3.
+			let alter = |proof: &EncodedKeyProof, offset: usize| {
+				let mut bytes = proof.as_bytes().to_vec();
+				bytes[offset] ^= 1;
+				EncodedKeyProof::new(bytes).unwrap()
+			};
+			refused(
+				with(&|r| r.modulus_proof = alter(&good.modulus_proof, 6 * width - 1)),
+				Error::<Test>::ModulusProofFourthRootFailed,
+			);
+			refused(
+				with(&|r| r.ring_pedersen_proof = alter(&good.ring_pedersen_proof, 84 * width - 1)),
+				Error::<Test>::RingPedersenProofInvalid,
+			);
+			// Truncated and oversized proofs.
+			let resize = |proof: &EncodedKeyProof, len: usize| {
+				let mut bytes = proof.as_bytes().to_vec();
+				bytes.resize(len, 0);
+				EncodedKeyProof::new(bytes).unwrap()
+			};
+			let len = good.modulus_proof.as_bytes().len();
+			refused(with(&|r| r.modulus_proof = resize(&good.modulus_proof, len - 1)), Error::<Test>::ModulusProofMalformed);
+			refused(with(&|r| r.modulus_proof = resize(&good.modulus_proof, len + 1)), Error::<Test>::ModulusProofMalformed);
+			let len = good.ring_pedersen_proof.as_bytes().len();
+			refused(
+				with(&|r| r.ring_pedersen_proof = resize(&good.ring_pedersen_proof, len + width)),
+				Error::<Test>::RingPedersenProofMalformed,
+			);
+			assert!(EncodedKeyProof::new(vec![0; medshare_paillier::MAX_KEY_PROOF_BYTES + 1]).is_err());
+			// Ring-Pedersen parameters: wrong width, degenerate t, s outside <t>.
+			refused(
+				with(&|r| r.ring_pedersen.s = medshare_paillier::EncodedResidue::new(vec![1; 255]).unwrap()),
+				Error::<Test>::RingPedersenParamsMalformed,
+			);
+			refused(
+				with(&|r| {
+					let mut one = vec![0u8; width];
+					one[width - 1] = 1;
+					r.ring_pedersen.t = medshare_paillier::EncodedResidue::new(one).unwrap();
+				}),
+				Error::<Test>::RingPedersenParamsDegenerate,
+			);
+			let (outside, outside_proof) = attacks::forge_ring_pedersen(holder_keys().public(), &mut rand_010::rng());
+			refused(
+				with(&|r| {
+					r.ring_pedersen = outside.clone();
+					r.ring_pedersen_proof = EncodedKeyProof::new(outside_proof.clone()).unwrap();
+				}),
+				Error::<Test>::RingPedersenProofInvalid,
+			);
+			// The genuine registration passes.
+			assert_ok!(MedicalSharing::register_holder_key(signed(HOLDER), good));
+		})
+	}
+
+	#[test]
+	fn the_version_one_comparison_attack_no_longer_reaches_step_five() {
+		// The holder of N = p Q p2 (Q | p - 1, smooth) would read the institution's ranges from
+		// the step-5 ciphertexts (PROTOCOL.md 6). It proves eligibility honestly, but cannot
+		// register its key, so its data is refused and no comparison is ever made for it.
+		new_test_ext().execute_with(|| {
+			let fixture = small();
+			register_institution_key();
+			assert_ok!(create_request(&fixture));
+			let bad = attacks::smooth_subgroup_modulus(2048, &mut rand_010::rng());
+			refused(forged(&bad), Error::<Test>::ModulusProofNthRootFailed);
+			assert_ok!(submit_eligibility(&fixture, 0));
+			let key = bad.public_key();
+			let data: Vec<EncodedCiphertext> = fixture.holders[0]
+				.values
+				.iter()
+				.map(|&m| key.encrypt_u64(u64::from(m), &mut rand_010::rng()).to_encoded(&key))
+				.collect();
+			assert_noop!(submit_data(0, data), Error::<Test>::HolderKeyMissing);
+			assert_noop!(
+				MedicalSharing::submit_comparison(signed(INSTITUTION), 0, Default::default()),
+				Error::<Test>::WrongSessionState
+			);
 		})
 	}
 
@@ -586,6 +818,20 @@ mod session {
 	fn request_with_a_min_width_wider_than_the_domain() {
 		request_error(|f| { f.requested[1].min_width = 281; 100 }, Error::<Test>::MinWidthExceedsDomain);
 	}
+	#[test]
+	fn request_below_the_registry_minimum_width_is_refused_and_equal_is_accepted() {
+		new_test_ext().execute_with(|| {
+			let fixture = small();
+			register_institution_key();
+			// The fixture asks for widths 50 (temperature) and 10 (heart rate).
+			assert_ok!(MedicalSharing::set_indicator_min_width(RuntimeOrigin::root(), 1, 11));
+			assert_noop!(create_request(&fixture), Error::<Test>::MinWidthBelowRegistry);
+			assert_ok!(MedicalSharing::set_indicator_min_width(RuntimeOrigin::root(), 1, 10));
+			assert_ok!(MedicalSharing::set_indicator_min_width(RuntimeOrigin::root(), 0, 50));
+			assert_ok!(create_request(&fixture));
+		})
+	}
+
 	#[test]
 	fn request_lifetime_bounds() {
 		request_error(|_| MinRequestLifetime::get() - 1, Error::<Test>::LifetimeTooShort);
@@ -712,12 +958,7 @@ mod session {
 			assert_ok!(submit_eligibility(fixture, 0));
 			let (_, encoded) = encrypted_data(fixture);
 			assert_noop!(
-				MedicalSharing::submit_encrypted_data(
-					signed(OTHER_HOLDER),
-					0,
-					holder_keys().public().to_encoded(),
-					BoundedVec::truncate_from(encoded.clone())
-				),
+				MedicalSharing::submit_encrypted_data(signed(OTHER_HOLDER), 0, BoundedVec::truncate_from(encoded.clone())),
 				Error::<Test>::NotSessionHolder
 			);
 			assert_noop!(submit_data(1, encoded.clone()), Error::<Test>::SessionNotFound);
@@ -744,15 +985,6 @@ mod session {
 			let mut bad = encoded.clone();
 			bad[0] = EncodedCiphertext::new(vec![1u8; 300]).unwrap();
 			assert_noop!(submit_data(0, bad), Error::<Test>::CiphertextWrongLength);
-			assert_noop!(
-				MedicalSharing::submit_encrypted_data(
-					signed(HOLDER),
-					0,
-					EncodedPublicKey::new(vec![0x80; 256]).unwrap(),
-					BoundedVec::truncate_from(encoded)
-				),
-				Error::<Test>::PublicKeyEven
-			);
 		})
 	}
 
@@ -957,6 +1189,40 @@ mod session {
 			4096,
 		);
 		write_fixture("large", &fixture);
+	}
+
+	/// Rebuilds `fixtures/keys.scale`: 2048-, 3072- and 4096-bit keys with their proofs for
+	/// [`fixtures::INSTITUTION`] on a chain whose genesis hash is
+	/// [`fixtures::KEY_FIXTURE_GENESIS`] (slow: a 4096-bit key).
+	#[test]
+	#[ignore]
+	fn regenerate_key_fixture() {
+		let context = ProofContext { genesis_hash: fixtures::KEY_FIXTURE_GENESIS, account: INSTITUTION };
+		let mut rng = rand_010::rng();
+		let registrations = [2048, 3072, 4096]
+			.into_iter()
+			.map(|bits| {
+				let keypair = Keypair::generate(bits, &mut rng).unwrap();
+				let (params, prm_proof) = ring_pedersen::generate(&keypair, &context, &mut rng).unwrap();
+				KeyRegistration {
+					key: keypair.public().to_encoded(),
+					ring_pedersen: params.to_encoded(),
+					modulus_proof: EncodedKeyProof::new(modulus::prove(&keypair, &context, &mut rng).unwrap()).unwrap(),
+					ring_pedersen_proof: EncodedKeyProof::new(prm_proof).unwrap(),
+				}
+			})
+			.collect();
+		let path = format!("{}/fixtures/keys.scale", env!("CARGO_MANIFEST_DIR"));
+		std::fs::write(path, codec::Encode::encode(&fixtures::KeyFixture { registrations })).unwrap();
+	}
+
+	#[test]
+	fn key_fixtures_verify_for_their_context_and_size_class() {
+		let context = ProofContext { genesis_hash: fixtures::KEY_FIXTURE_GENESIS, account: INSTITUTION };
+		for (class, registration) in fixtures::keys().registrations.iter().enumerate() {
+			assert!(registration.verify(&context).is_ok(), "size class {class}");
+			assert_eq!(crate::Pallet::<Test>::key_size_class(&registration.key), class as u32);
+		}
 	}
 
 	#[test]

@@ -6,7 +6,7 @@ use frame_support::{pallet_prelude::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
 use sp_core::H256;
 
-pub use medshare_paillier::{EncodedCiphertext, EncodedPublicKey};
+pub use medshare_paillier::{EncodedCiphertext, EncodedPublicKey, EncodedRingPedersen, KeyRegistration};
 
 /// Id of a research request, assigned in creation order from 0.
 pub type RequestId = u64;
@@ -49,11 +49,26 @@ impl Circuit {
 	}
 }
 
+/// A Paillier key the chain accepted with its proofs (PROTOCOL.md 9.1): `N` is a
+/// Paillier-Blum modulus (Pi^mod) and `s` lies in `<t>` (Pi^prm). The proofs themselves stay
+/// in the block history.
+#[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
+pub struct RegisteredKey {
+	/// The Paillier public key `N`.
+	pub key: EncodedPublicKey,
+	/// The owner's ring-Pedersen parameters on `N`; the other party's range proofs commit
+	/// under them.
+	pub ring_pedersen: EncodedRingPedersen,
+	/// BLAKE2-256 of the key's bytes.
+	pub key_hash: H256,
+}
+
 /// A research institution as the chain knows it.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 pub struct Institution {
-	/// Its Paillier public key PK_H, once registered; holders encrypt results under it.
-	pub public_key: Option<EncodedPublicKey>,
+	/// Its Paillier public key PK_H with ring-Pedersen parameters, once registered; holders
+	/// encrypt results under it.
+	pub public_key: Option<RegisteredKey>,
 	/// Its self-description.
 	pub metadata: Metadata,
 }
@@ -143,7 +158,7 @@ pub struct Session<AccountId, Balance, BlockNumber, MaxChunks: frame_support::tr
 	pub updated_at: BlockNumber,
 	/// Deposit held from the holder while the session is open.
 	pub deposit: Balance,
-	/// BLAKE2-256 of the holder's public key PK_U as submitted (step 4).
+	/// BLAKE2-256 of the holder's registered public key PK_U the session used (step 4).
 	pub holder_key_hash: Option<H256>,
 	/// BLAKE2-256 of the SCALE-encoded encrypted data (step 4).
 	pub data_hash: Option<H256>,
@@ -188,8 +203,9 @@ impl<AccountId, Balance, BlockNumber: Copy, MaxChunks: frame_support::traits::Ge
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 #[scale_info(skip_type_params(MaxIndicators, MaxComparison))]
 pub struct SessionPayload<MaxIndicators: frame_support::traits::Get<u32>, MaxComparison: frame_support::traits::Get<u32>> {
-	/// PK_U.
-	pub holder_key: EncodedPublicKey,
+	/// PK_U with its ring-Pedersen parameters, as registered when the data was submitted (a
+	/// later key change does not affect the session).
+	pub holder_key: RegisteredKey,
 	/// E_U(m_i), one per requested indicator, in request order.
 	pub encrypted_data: BoundedVec<EncodedCiphertext, MaxIndicators>,
 	/// The institution's packed blinded comparison, once submitted.

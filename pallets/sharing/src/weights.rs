@@ -41,7 +41,9 @@ use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 pub trait WeightInfo {
 	fn register_indicator() -> Weight;
 	fn approve_institution() -> Weight;
-	fn register_institution() -> Weight;
+	fn register_institution(c: u32, ) -> Weight;
+	fn register_holder_key(c: u32, ) -> Weight;
+	fn set_indicator_min_width() -> Weight;
 	fn set_verifying_key() -> Weight;
 	fn create_request() -> Weight;
 	fn submit_eligibility() -> Weight;
@@ -80,10 +82,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(821), added: 3296, mode: `MaxEncodedLen`)
-	fn register_institution() -> Weight {
-		// Proof size: measured `241`, estimated `4286` bytes.
-		// Fastest run: 972_759_000 picoseconds.
-		Weight::from_parts(1_021_902_000, 4286)
+	fn register_institution(c: u32, ) -> Weight {
+		Weight::from_parts(150_000_000_000, 4286)
+			.saturating_add(Weight::from_parts(600_000_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn register_holder_key(c: u32, ) -> Weight {
+		Weight::from_parts(150_000_000_000, 4286)
+			.saturating_add(Weight::from_parts(600_000_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn set_indicator_min_width() -> Weight {
+		Weight::from_parts(300_000_000, 3600)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -243,8 +255,20 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn register_institution() -> Weight {
-		Weight::from_parts(1_021_902_000, 4286)
+	fn register_institution(c: u32, ) -> Weight {
+		Weight::from_parts(150_000_000_000, 4286)
+			.saturating_add(Weight::from_parts(600_000_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn register_holder_key(c: u32, ) -> Weight {
+		Weight::from_parts(150_000_000_000, 4286)
+			.saturating_add(Weight::from_parts(600_000_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_indicator_min_width() -> Weight {
+		Weight::from_parts(300_000_000, 3600)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
