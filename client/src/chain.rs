@@ -81,6 +81,14 @@ fn hint(error: &str) -> &'static str {
 		"InvalidProof" =>
 			"The proof does not match the chain's statement: the verifying keys or the registry differ from what this client proved against.",
 		"InsufficientDeposit" => "The account cannot cover the deposit: fund it and retry.",
+		"HolderKeyMissing" =>
+			"Register the holder's Paillier key once: medshare holder register-key (holder submit-data does it when needed).",
+		"MinWidthBelowRegistry" =>
+			"Widen min_width to at least the registry's minimum for that indicator (medshare registry lists them).",
+		"ModulusProofMalformed" | "ModulusIsPrime" | "ModulusProofNotInvertible" | "ModulusProofNthRootFailed"
+		| "ModulusProofFourthRootFailed" | "RingPedersenParamsMalformed" | "RingPedersenParamsDegenerate"
+		| "RingPedersenProofMalformed" | "RingPedersenProofInvalid" =>
+			"The key's proofs do not verify for this account on this chain. Keys made before version 2 are not Blum keys: generate a new one with medshare keygen --force.",
 		"WrongCiphertextCount" | "CiphertextWrongLength" | "CiphertextNotBelowModulusSquared" | "CiphertextNotCoprime" =>
 			"The ciphertexts do not fit the registered keys; check that the right key files are in the state directory.",
 		_ => "",
@@ -131,13 +139,39 @@ struct OnChainIndicator {
 	scale: u8,
 	lo: u32,
 	hi: u32,
+	min_width: u32,
+}
+
+/// `EncodedRingPedersen`.
+#[derive(Clone, Debug, PartialEq, Eq, DecodeAsType)]
+pub struct RingPedersen {
+	pub s: Vec<u8>,
+	pub t: Vec<u8>,
+}
+
+/// `RegisteredKey`: a Paillier key the chain accepted with its proofs.
+#[derive(Clone, Debug, PartialEq, Eq, DecodeAsType)]
+pub struct RegisteredKey {
+	pub key: Vec<u8>,
+	pub ring_pedersen: RingPedersen,
+	pub key_hash: [u8; 32],
+}
+
+/// `KeyRegistration`: a key with its ring-Pedersen parameters and proofs, as a call argument.
+#[derive(Clone, Debug)]
+pub struct KeyRegistration {
+	pub key: Vec<u8>,
+	pub s: Vec<u8>,
+	pub t: Vec<u8>,
+	pub modulus_proof: Vec<u8>,
+	pub ring_pedersen_proof: Vec<u8>,
 }
 
 /// An approved institution.
 #[derive(Clone, Debug, DecodeAsType)]
 pub struct Institution {
-	/// PK_H, once registered.
-	pub public_key: Option<Vec<u8>>,
+	/// PK_H with its ring-Pedersen parameters, once registered.
+	pub public_key: Option<RegisteredKey>,
 	/// Its description.
 	pub metadata: Vec<u8>,
 }
@@ -201,7 +235,7 @@ pub struct Session {
 /// The ciphertexts of an open session.
 #[derive(Clone, Debug, DecodeAsType)]
 pub struct SessionPayload {
-	pub holder_key: Vec<u8>,
+	pub holder_key: RegisteredKey,
 	pub encrypted_data: Vec<Vec<u8>>,
 	pub comparison: Vec<Vec<u8>>,
 }
@@ -209,10 +243,11 @@ pub struct SessionPayload {
 /// A call of the pallet, with its arguments in the client's types.
 #[derive(Clone, Debug)]
 pub enum Call {
-	RegisterInstitution { public_key: Vec<u8>, metadata: Vec<u8> },
+	RegisterInstitution { registration: KeyRegistration, metadata: Vec<u8> },
+	RegisterHolderKey { registration: KeyRegistration },
 	CreateRequest { indicators: Vec<RequestedIndicator>, range_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]>, lifetime: u32 },
 	SubmitEligibility { request_id: u64, nonce: [u8; 32], data_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]> },
-	SubmitEncryptedData { session_id: u64, holder_key: Vec<u8>, ciphertexts: Vec<Vec<u8>> },
+	SubmitEncryptedData { session_id: u64, ciphertexts: Vec<Vec<u8>> },
 	SubmitComparison { session_id: u64, ciphertexts: Vec<Vec<u8>> },
 	SubmitResult { session_id: u64, ciphertexts: Vec<Vec<u8>> },
 }
@@ -226,6 +261,7 @@ impl Call {
 	pub fn name(&self) -> &'static str {
 		match self {
 			Call::RegisterInstitution { .. } => "register_institution",
+			Call::RegisterHolderKey { .. } => "register_holder_key",
 			Call::CreateRequest { .. } => "create_request",
 			Call::SubmitEligibility { .. } => "submit_eligibility",
 			Call::SubmitEncryptedData { .. } => "submit_encrypted_data",
@@ -238,13 +274,13 @@ impl Call {
 	fn payload(&self) -> subxt::tx::DynamicPayload<Vec<Value>> {
 		let v = |x: &dyn EncodeValue| x.to_value();
 		let fields: Vec<Value> = match self {
-			Call::RegisterInstitution { public_key, metadata } => vec![v(&Bytes(public_key.clone())), v(metadata)],
+			Call::RegisterInstitution { registration, metadata } => vec![v(registration), v(metadata)],
+			Call::RegisterHolderKey { registration } => vec![v(registration)],
 			Call::CreateRequest { indicators, range_commitments, proofs, lifetime } =>
 				vec![v(indicators), v(range_commitments), v(proofs), v(lifetime)],
 			Call::SubmitEligibility { request_id, nonce, data_commitments, proofs } =>
 				vec![v(request_id), v(nonce), v(data_commitments), v(proofs)],
-			Call::SubmitEncryptedData { session_id, holder_key, ciphertexts } =>
-				vec![v(session_id), v(&Bytes(holder_key.clone())), v(&bytes_list(ciphertexts))],
+			Call::SubmitEncryptedData { session_id, ciphertexts } => vec![v(session_id), v(&bytes_list(ciphertexts))],
 			Call::SubmitComparison { session_id, ciphertexts } | Call::SubmitResult { session_id, ciphertexts } =>
 				vec![v(session_id), v(&bytes_list(ciphertexts))],
 		};
@@ -290,6 +326,17 @@ impl EncodeValue for Bytes {
 impl EncodeValue for RequestedIndicator {
 	fn to_value(&self) -> Value {
 		Value::named_composite([("id", self.id.to_value()), ("min_width", self.min_width.to_value())])
+	}
+}
+impl EncodeValue for KeyRegistration {
+	fn to_value(&self) -> Value {
+		let bytes = |b: &Vec<u8>| Bytes(b.clone()).to_value();
+		Value::named_composite([
+			("key", bytes(&self.key)),
+			("ring_pedersen", Value::named_composite([("s", bytes(&self.s)), ("t", bytes(&self.t))])),
+			("modulus_proof", bytes(&self.modulus_proof)),
+			("ring_pedersen_proof", bytes(&self.ring_pedersen_proof)),
+		])
 	}
 }
 impl<T: EncodeValue> EncodeValue for Vec<T> {
@@ -346,7 +393,12 @@ impl Chain {
 
 	/// The genesis hash, hex without 0x: names the chain in the state directory.
 	pub fn genesis(&self) -> String {
-		hex::encode(self.client.genesis_hash().0)
+		hex::encode(self.genesis_hash())
+	}
+
+	/// The genesis hash, which key proofs are bound to.
+	pub fn genesis_hash(&self) -> [u8; 32] {
+		self.client.genesis_hash().0
 	}
 
 	async fn at_finalized(&self) -> Result<At, ChainError> {
@@ -388,6 +440,7 @@ impl Chain {
 				scale: value.scale,
 				lo: value.lo,
 				hi: value.hi,
+				min_width: value.min_width,
 			});
 		}
 		registry.sort_by_key(|e| e.id);
@@ -410,6 +463,11 @@ impl Chain {
 	/// An approved institution.
 	pub async fn institution(&self, account: &AccountId32) -> Result<Option<Institution>, ChainError> {
 		self.fetch("Institutions", (account.clone(),)).await
+	}
+
+	/// A holder's registered Paillier key.
+	pub async fn holder_key(&self, account: &AccountId32) -> Result<Option<RegisteredKey>, ChainError> {
+		self.fetch("HolderKeys", (account.clone(),)).await
 	}
 
 	/// A request.

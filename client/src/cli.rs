@@ -143,12 +143,15 @@ pub enum HolderCommand {
 		#[arg(long)]
 		bundle: PathBuf,
 	},
+	/// Register the holder's Paillier key with its proofs (once per account; submit-data does
+	/// it when the chain does not have the key yet).
+	RegisterKey,
 	/// Prove eligibility for a request and open a session (steps 2-3).
 	Join {
 		#[arg(long)]
 		request: u64,
 	},
-	/// Submit the Paillier key and the encrypted values (step 4).
+	/// Submit the encrypted values under the registered key (step 4).
 	SubmitData {
 		#[arg(long)]
 		session: u64,
@@ -373,6 +376,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 							text.push_str(&format!("\nnot in the bundle: {}", r.missing.join(", ")));
 						}
 						text
+					});
+				},
+				HolderCommand::RegisterKey => {
+					let report = ops::register_holder_key(&ctx, &signer).await?;
+					print(json, &report, |r| match r.block {
+						Some(block) => format!("Paillier key {} of {} registered with its proofs in block #{block}", r.key_hash, r.account),
+						None => format!("the chain already has this Paillier key ({}) for {}", r.key_hash, r.account),
 					});
 				},
 				HolderCommand::Join { request } => {

@@ -52,7 +52,11 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 		step(name, format!("{how} {}-bit Paillier key pair ({})", key.bits, key.path), None);
 	}
 	let registered = ops::register_institution(ctx, &bob, "MedShare demo institution (development chain)").await?;
-	step("Bob", "registered his Paillier public key PK_H (register_institution)".into(), Some(registered.block));
+	step(
+		"Bob",
+		"registered his Paillier public key PK_H with its proofs Pi^mod and Pi^prm (register_institution)".into(),
+		Some(registered.block),
+	);
 
 	let request = ops::create_request(ctx, &bob, SAMPLE_REQUEST).await?;
 	let codes: Vec<String> = request.indicators.iter().map(|i| i.code.clone()).collect();
@@ -71,6 +75,17 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 	let imported = ops::import(&ctx.state, &charlie, &registry, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
 	step("Charlie", format!("imported {} values from the sample FHIR bundle (off chain)", imported.values.len()), None);
 
+	let holder_key = ops::register_holder_key(ctx, &charlie).await?;
+	step(
+		"Charlie",
+		if holder_key.registered {
+			"registered her Paillier key PK_U with its proofs Pi^mod and Pi^prm (register_holder_key)".into()
+		} else {
+			"reused her Paillier key PK_U, already registered with its proofs".into()
+		},
+		holder_key.block,
+	);
+
 	let joined = ops::join(ctx, &charlie, request.request_id).await?;
 	step(
 		"Charlie",
@@ -80,7 +95,7 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 	let session_id = joined.session_id;
 
 	let data = ops::submit_data(ctx, &charlie, session_id).await?;
-	step("Charlie", "submitted PK_U and her values encrypted under it (submit_encrypted_data)".into(), Some(data.block));
+	step("Charlie", "submitted her values encrypted under PK_U (submit_encrypted_data)".into(), Some(data.block));
 
 	let compared = ops::compare(ctx, &bob, session_id).await?;
 	step("Bob", "submitted the blinded comparison with his hidden ranges (submit_comparison)".into(), Some(compared.block));

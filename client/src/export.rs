@@ -11,7 +11,7 @@
 use medshare_paillier::{compare, PublicKey};
 use serde_json::json;
 
-use crate::chain::Call;
+use crate::chain::{Call, KeyRegistration};
 use crate::ops::{self, Context, OpError};
 use crate::signer::Signer;
 
@@ -37,8 +37,9 @@ fn hex_list(list: &[Vec<u8>]) -> Vec<String> {
 /// The call as polkadot-js takes it: `api.tx.medicalSharing[call](...args)`.
 fn js_call(call: &Call) -> (String, serde_json::Value) {
 	match call {
-		Call::RegisterInstitution { public_key, metadata } =>
-			("registerInstitution".into(), json!([hex(public_key), hex(metadata)])),
+		Call::RegisterInstitution { registration, metadata } =>
+			("registerInstitution".into(), json!([registration_json(registration), hex(metadata)])),
+		Call::RegisterHolderKey { registration } => ("registerHolderKey".into(), json!([registration_json(registration)])),
 		Call::CreateRequest { indicators, range_commitments, proofs, lifetime } => (
 			"createRequest".into(),
 			json!([
@@ -57,12 +58,22 @@ fn js_call(call: &Call) -> (String, serde_json::Value) {
 				proofs.iter().map(|p| hex(p)).collect::<Vec<_>>()
 			]),
 		),
-		Call::SubmitEncryptedData { session_id, holder_key, ciphertexts } =>
-			("submitEncryptedData".into(), json!([session_id, hex(holder_key), hex_list(ciphertexts)])),
+		Call::SubmitEncryptedData { session_id, ciphertexts } =>
+			("submitEncryptedData".into(), json!([session_id, hex_list(ciphertexts)])),
 		Call::SubmitComparison { session_id, ciphertexts } =>
 			("submitComparison".into(), json!([session_id, hex_list(ciphertexts)])),
 		Call::SubmitResult { session_id, ciphertexts } => ("submitResult".into(), json!([session_id, hex_list(ciphertexts)])),
 	}
+}
+
+/// A `KeyRegistration` as polkadot-js takes it (camelCase fields, bytes as hex).
+fn registration_json(registration: &KeyRegistration) -> serde_json::Value {
+	json!({
+		"key": hex(&registration.key),
+		"ringPedersen": { "s": hex(&registration.s), "t": hex(&registration.t) },
+		"modulusProof": hex(&registration.modulus_proof),
+		"ringPedersenProof": hex(&registration.ring_pedersen_proof),
+	})
 }
 
 /// Prepares the session and returns the JSON document.
@@ -76,9 +87,10 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 	let genesis = ctx.chain.genesis();
 
 	let register = Call::RegisterInstitution {
-		public_key: institution_key.public().to_bytes(),
+		registration: ops::key_registration(ctx, input.institution, &institution_key)?,
 		metadata: b"MedShare polkadot-js session".to_vec(),
 	};
+	let register_holder = Call::RegisterHolderKey { registration: ops::key_registration(ctx, input.holder, &holder_key)? };
 
 	let prepared = ops::prepare_request(ctx, input.institution, &registry, input.request_text)?;
 	let mut request_secrets = prepared.secrets;
@@ -103,7 +115,6 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 	let encrypted = ops::encrypt_with_progress(ctx.progress, &holder_key, &values);
 	let data = Call::SubmitEncryptedData {
 		session_id,
-		holder_key: holder_key.public().to_bytes(),
 		ciphertexts: encrypted.iter().map(|c| c.to_bytes(holder_key.public())).collect(),
 	};
 
@@ -122,6 +133,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 	let steps = [
 		("institution", &register, "InstitutionRegistered", json!({})),
 		("institution", &prepared.call, "RequestCreated", json!({ "request_id": request_id })),
+		("holder", &register_holder, "HolderKeyRegistered", json!({})),
 		("holder", &eligibility.call, "SessionOpened", json!({ "session_id": session_id, "request_id": request_id })),
 		("holder", &data, "EncryptedDataSubmitted", json!({ "session_id": session_id })),
 		("institution", &comparison, "ComparisonSubmitted", json!({ "session_id": session_id })),

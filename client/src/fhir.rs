@@ -295,7 +295,7 @@ mod tests {
 	use super::*;
 
 	fn entry(id: u32, code: &str, name: &str, unit: &str, scale: u8, lo: u32, hi: u32) -> RegistryEntry {
-		RegistryEntry { id, code: code.into(), name: name.into(), unit: unit.into(), scale, lo, hi }
+		RegistryEntry { id, code: code.into(), name: name.into(), unit: unit.into(), scale, lo, hi, min_width: 1 }
 	}
 
 	/// The genesis registry of the development chain (runtime/src/genesis.rs).

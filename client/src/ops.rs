@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use medshare_paillier::proofs::{modulus, ring_pedersen, ProofContext};
 use medshare_paillier::{compare, Ciphertext, Keypair, PublicKey};
 use medshare_zk::prove::{self, Binding, ProveError};
 use medshare_zk::setup::{self, CircuitKind};
@@ -12,7 +13,7 @@ use rand_010::Rng;
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
-use crate::chain::{Call, Chain, ChainError, Included, RequestedIndicator, SessionState};
+use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RequestedIndicator, SessionState};
 use crate::fhir::{self, ImportError};
 use crate::progress::Progress;
 use crate::registry::RegistryEntry;
@@ -67,6 +68,12 @@ pub enum OpError {
 	Compare(String),
 	#[error("the event {0} did not arrive")]
 	MissingEvent(&'static str),
+	#[error("the Paillier key in {path} cannot be proven well formed ({error}); generate a new one with medshare keygen --force (keys made before version 2 are not Blum keys)")]
+	KeyProof { path: String, error: String },
+	#[error("request {request_id} asks for {name} (LOINC {code}) with a minimum range width of {requested}, below the registry's {registry}: a range that narrow could locate your value too finely, so this client does not join it")]
+	MinWidthBelowRegistry { request_id: u64, name: String, code: String, requested: String, registry: String },
+	#[error("session {session_id} used another Paillier key of this account than the one in the state directory; only the key it was submitted under can open its comparison")]
+	SessionKeyMismatch { session_id: u64 },
 }
 
 /// Everything a step needs besides its signer.
@@ -113,7 +120,10 @@ pub fn keygen(state: &StateDir, progress: Progress, signer: &Signer, force: bool
 	let account = signer.address();
 	let path = state.key_path(&account);
 	if let Some(existing) = state.read::<KeyFile>(&path)? {
-		if reuse || !force {
+		// A key from before Blum key generation cannot be proven well formed: `reuse`
+		// replaces it (no version 2 chain can have a session under it).
+		let provable = key_from_file(&existing, &path).map(|k| k.is_blum()).unwrap_or(false);
+		if (reuse && provable) || (!reuse && !force) {
 			if !reuse {
 				return Err(OpError::KeyExists { account, path: path.display().to_string() });
 			}
@@ -193,10 +203,33 @@ async fn submit(ctx: &Context, signer: &Signer, call: Call) -> Result<Included, 
 	Ok(result?)
 }
 
-/// Registers the signer's Paillier public key as its institution key (step 0).
+/// The signer's key with ring-Pedersen parameters and both key proofs (Pi^mod, Pi^prm),
+/// bound to this chain and the signer's account (docs/PROOFS.md).
+pub fn key_registration(ctx: &Context, signer: &Signer, keypair: &Keypair) -> Result<KeyRegistration, OpError> {
+	let context = ProofContext { genesis_hash: ctx.chain.genesis_hash(), account: signer.account_bytes() };
+	let path = ctx.state.key_path(&signer.address()).display().to_string();
+	let failed = |e: medshare_paillier::proofs::ProveError| OpError::KeyProof { path: path.clone(), error: e.to_string() };
+	let spinner = ctx.progress.spinner("proving the Paillier key well formed (Pi^mod, Pi^prm)".to_string());
+	let mut rng = rand_010::rng();
+	let modulus_proof = modulus::prove(keypair, &context, &mut rng).map_err(failed)?;
+	let (params, ring_pedersen_proof) = ring_pedersen::generate(keypair, &context, &mut rng).map_err(failed)?;
+	spinner.finish_and_clear();
+	let encoded = params.to_encoded();
+	Ok(KeyRegistration {
+		key: keypair.public().to_bytes(),
+		s: encoded.s.into_inner(),
+		t: encoded.t.into_inner(),
+		modulus_proof,
+		ring_pedersen_proof,
+	})
+}
+
+/// Registers the signer's Paillier public key, with its proofs, as its institution key
+/// (step 0).
 pub async fn register_institution(ctx: &Context, signer: &Signer, metadata: &str) -> Result<StepReport, OpError> {
 	let keypair = load_keypair(&ctx.state, signer)?;
-	let call = Call::RegisterInstitution { public_key: keypair.public().to_bytes(), metadata: metadata.as_bytes().to_vec() };
+	let registration = key_registration(ctx, signer, &keypair)?;
+	let call = Call::RegisterInstitution { registration, metadata: metadata.as_bytes().to_vec() };
 	Ok(step_report(signer, submit(ctx, signer, call).await?))
 }
 
@@ -349,7 +382,8 @@ pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<
 	let payload = ctx.chain.payload(session_id).await?.filter(|p| !p.encrypted_data.is_empty()).ok_or(
 		OpError::SessionState { session_id, state: session.state, needed: "DataSubmitted (the holder runs medshare holder submit-data)" },
 	)?;
-	let holder_key = PublicKey::from_bytes(&payload.holder_key).map_err(|e| OpError::BadChainData(format!("holder key: {e:?}")))?;
+	let holder_key =
+		PublicKey::from_bytes(&payload.holder_key.key).map_err(|e| OpError::BadChainData(format!("holder key: {e:?}")))?;
 	let values = holder_key
 		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice()))
 		.map_err(|e| OpError::BadChainData(format!("encrypted data: {e:?}")))?;
@@ -561,6 +595,7 @@ fn not_eligible(entry: &RegistryEntry, value: u32) -> OpError {
 pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<JoinReport, OpError> {
 	let request = ctx.chain.require_request(request_id).await?;
 	let registry = ctx.chain.registry().await?;
+	check_min_widths(request_id, &request.indicators, &registry)?;
 	let prepared = prepare_eligibility(
 		ctx,
 		signer,
@@ -586,6 +621,55 @@ pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<Joi
 		expires_at: included.event_u64("SessionOpened", "expires_at")?,
 		chunks,
 	})
+}
+
+/// Refuses a request that asks for a narrower range than the registry's current minimum for
+/// any indicator (the registrar may have raised it after the request was made).
+pub fn check_min_widths(request_id: u64, indicators: &[RequestedIndicator], registry: &[RegistryEntry]) -> Result<(), OpError> {
+	for requested in indicators {
+		let entry = registry
+			.iter()
+			.find(|e| e.id == requested.id)
+			.ok_or(OpError::UnknownIndicator { request_id, id: requested.id })?;
+		if requested.min_width < entry.min_width {
+			let show = |w: u32| format!("{} {}", crate::decimal::format_scaled(w, entry.scale), entry.unit);
+			return Err(OpError::MinWidthBelowRegistry {
+				request_id,
+				name: entry.name.clone(),
+				code: entry.code.clone(),
+				requested: show(requested.min_width),
+				registry: show(entry.min_width),
+			});
+		}
+	}
+	Ok(())
+}
+
+/// The result of `holder register-key`.
+#[derive(Serialize)]
+pub struct HolderKeyReport {
+	pub account: String,
+	/// BLAKE2-256 of the key, as the chain records it.
+	pub key_hash: String,
+	/// Whether this call registered it (false: the chain already had this key).
+	pub registered: bool,
+	/// The block of the registration, when there was one.
+	pub block: Option<u64>,
+}
+
+/// Registers the holder's Paillier key with its proofs, unless the chain already has exactly
+/// this key for the account (a holder registers once and reuses the key in every session).
+pub async fn register_holder_key(ctx: &Context, signer: &Signer) -> Result<HolderKeyReport, OpError> {
+	let keypair = load_keypair(&ctx.state, signer)?;
+	let key = keypair.public().to_bytes();
+	let key_hash = hex32(&sp_crypto_hashing::blake2_256(&key));
+	let account = signer.address();
+	if ctx.chain.holder_key(&signer.account()).await?.is_some_and(|registered| registered.key == key) {
+		return Ok(HolderKeyReport { account, key_hash, registered: false, block: None });
+	}
+	let registration = key_registration(ctx, signer, &keypair)?;
+	let included = submit(ctx, signer, Call::RegisterHolderKey { registration }).await?;
+	Ok(HolderKeyReport { account, key_hash, registered: true, block: Some(included.block) })
 }
 
 fn load_session_secrets(ctx: &Context, session_id: u64, nonce: &[u8; 32]) -> Result<SessionSecrets, OpError> {
@@ -615,16 +699,17 @@ pub fn encrypt_with_progress(progress: Progress, keypair: &Keypair, values: &[u3
 	out
 }
 
-/// Submits the holder's key and encrypted values (step 4).
+/// Submits the holder's encrypted values (step 4) under its registered key, registering the
+/// key first if the chain does not have it yet.
 pub async fn submit_data(ctx: &Context, signer: &Signer, session_id: u64) -> Result<StepReport, OpError> {
 	let session = ctx.chain.require_session(session_id).await?;
 	let secrets = load_session_secrets(ctx, session_id, &session.nonce)?;
 	let keypair = load_keypair(&ctx.state, signer)?;
+	register_holder_key(ctx, signer).await?;
 	let values: Vec<u32> = secrets.values.iter().map(|(_, _, v)| *v).collect();
 	let ciphertexts = encrypt_with_progress(ctx.progress, &keypair, &values);
 	let call = Call::SubmitEncryptedData {
 		session_id,
-		holder_key: keypair.public().to_bytes(),
 		ciphertexts: ciphertexts.iter().map(|c| c.to_bytes(keypair.public())).collect(),
 	};
 	Ok(step_report(signer, submit(ctx, signer, call).await?))
@@ -649,16 +734,19 @@ pub async fn holder_result(ctx: &Context, signer: &Signer, session_id: u64) -> R
 		OpError::SessionState { session_id, state: session.state, needed: "Compared (the institution runs medshare institution compare)" },
 	)?;
 	let keypair = load_keypair(&ctx.state, signer)?;
+	if payload.holder_key.key != keypair.public().to_bytes() {
+		return Err(OpError::SessionKeyMismatch { session_id });
+	}
 	let packed = keypair
 		.public()
 		.ciphertexts_from_bytes(payload.comparison.iter().map(|c| c.as_slice()))
 		.map_err(|e| OpError::BadChainData(format!("comparison: {e:?}")))?;
 	let outcomes = compare::unpack_outcomes(&keypair, &packed, secrets.values.len()).map_err(|e| OpError::Compare(e.to_string()))?;
 	let institution = ctx.chain.institution(&request.institution).await?;
-	let key_bytes = institution
+	let registered = institution
 		.and_then(|i| i.public_key)
 		.ok_or_else(|| OpError::InstitutionKeyMissing(request.institution.to_string()))?;
-	let institution_key = PublicKey::from_bytes(&key_bytes).map_err(|e| OpError::BadChainData(format!("institution key: {e:?}")))?;
+	let institution_key = PublicKey::from_bytes(&registered.key).map_err(|e| OpError::BadChainData(format!("institution key: {e:?}")))?;
 	let result = compare::encrypt_outcomes(&institution_key, &outcomes, &mut rand_010::rng());
 	let call = Call::SubmitResult { session_id, ciphertexts: result.iter().map(|c| c.to_bytes(&institution_key)).collect() };
 	let included = submit(ctx, signer, call).await?;

@@ -20,6 +20,8 @@ pub struct RegistryEntry {
 	pub lo: u32,
 	/// Largest plausible scaled value.
 	pub hi: u32,
+	/// Narrowest hidden range a request may ask for, in scaled units.
+	pub min_width: u32,
 }
 
 impl RegistryEntry {

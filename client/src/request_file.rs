@@ -171,6 +171,7 @@ mod tests {
 			scale: 2,
 			lo: 2_500,
 			hi: 4_500,
+			min_width: 50,
 		}
 	}
 

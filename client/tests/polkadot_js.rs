@@ -38,27 +38,36 @@ fn polkadot_js_submits_a_session_the_rust_client_prepared() {
 
 	// The calls, from metadata.
 	let calls: Vec<&str> = lines[0]["calls"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-	for call in ["registerInstitution", "createRequest", "submitEligibility", "submitEncryptedData", "submitComparison", "submitResult"] {
+	for call in [
+		"registerInstitution",
+		"registerHolderKey",
+		"createRequest",
+		"submitEligibility",
+		"submitEncryptedData",
+		"submitComparison",
+		"submitResult",
+	] {
 		assert!(calls.contains(&call), "{call} missing from {calls:?}");
 	}
 	// Every step, in order, with its event and increasing blocks.
 	let steps: Vec<(&str, &str)> =
-		lines[1..7].iter().map(|l| (l["call"].as_str().unwrap(), l["event"].as_str().unwrap())).collect();
+		lines[1..8].iter().map(|l| (l["call"].as_str().unwrap(), l["event"].as_str().unwrap())).collect();
 	assert_eq!(
 		steps,
 		[
 			("registerInstitution", "InstitutionRegistered"),
 			("createRequest", "RequestCreated"),
+			("registerHolderKey", "HolderKeyRegistered"),
 			("submitEligibility", "SessionOpened"),
 			("submitEncryptedData", "EncryptedDataSubmitted"),
 			("submitComparison", "ComparisonSubmitted"),
 			("submitResult", "SessionCompleted")
 		]
 	);
-	let blocks: Vec<u64> = lines[1..7].iter().map(|l| l["block"].as_u64().unwrap()).collect();
+	let blocks: Vec<u64> = lines[1..8].iter().map(|l| l["block"].as_u64().unwrap()).collect();
 	assert!(blocks.windows(2).all(|w| w[0] < w[1]), "{blocks:?}");
-	assert_eq!(lines[6]["fields"]["session_id"].as_u64(), Some(session_id));
-	assert_eq!(lines[7]["ok"], true);
+	assert_eq!(lines[7]["fields"]["session_id"].as_u64(), Some(session_id));
+	assert_eq!(lines[8]["ok"], true);
 
 	// The session polkadot-js submitted is a real one: the institution decrypts its result.
 	let registry = cli.ok(&["registry"]);

@@ -59,6 +59,11 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 		let row = imported["values"].as_array().unwrap().iter().find(|v| v["code"] == code).expect("imported");
 		assert_eq!(row["scaled"].as_u64(), Some(u64::from(value)), "{code}");
 	}
+	// The holder's key, registered once with its proofs; a second call finds it on chain.
+	let key = cli.ok(&["holder", "register-key", "--suri", "//Charlie"]);
+	assert_eq!(key["registered"], true, "{key}");
+	let again = cli.ok(&["holder", "register-key", "--suri", "//Charlie"]);
+	assert_eq!((again["registered"].as_bool(), &again["key_hash"]), (Some(false), &key["key_hash"]));
 	let joined = cli.ok(&["holder", "join", "--suri", "//Charlie", "--request", &request_id.to_string()]);
 	let session_id = joined["session_id"].as_u64().unwrap();
 	let session = session_id.to_string();

@@ -12,9 +12,11 @@ use sc_telemetry::{Telemetry, TelemetryWorker};
 use sc_transaction_pool_api::OffchainTransactionPoolFactory;
 use sp_consensus_aura::sr25519::AuthorityPair as AuraPair;
 
-/// Host functions MedShare adds to Substrate's own: the `zk` crate's Groth16 verifier. This
-/// one alias feeds both the service's executor and `benchmark pallet`.
-pub type MedShareHostFunctions = medshare_zk::medshare_zk::HostFunctions;
+/// Host functions MedShare adds to Substrate's own: the `zk` crate's Groth16 verifier and the
+/// `paillier` crate's key-proof verifiers (Pi^mod, Pi^prm). This one alias feeds both the
+/// service's executor and `benchmark pallet`.
+pub type MedShareHostFunctions =
+	(medshare_zk::medshare_zk::HostFunctions, medshare_paillier::proofs::host::medshare_paillier::HostFunctions);
 
 /// Host functions beyond Substrate's own that the runtime imports. A runtime built with
 /// `runtime-benchmarks` also imports the benchmarking ones, so a node built with that feature

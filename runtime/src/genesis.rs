@@ -18,25 +18,32 @@ const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
 /// The indicators every MedShare chain starts with: common vital signs and labs, with
 /// plausibility domains wide enough for any living patient and tight enough to catch unit
 /// mistakes (a temperature in Fahrenheit will not pass as Celsius).
+///
+/// The minimum range widths (PROTOCOL.md 9.1, docs/REGISTRY.md) are about the spread of a
+/// clinical reference interval's edge: narrower ranges would let an institution locate a
+/// holder's value more finely than any clinical question needs. In the registry's scaled
+/// units: 0.50 Cel, 10 mm[Hg] systolic and 5 diastolic, 10 /min heart rate, 2.0 % saturation,
+/// 1.0 mmol/L glucose, 4 /min respiratory rate, 5.0 kg body weight and 5.0 cm body height.
 pub fn default_indicators() -> Vec<IndicatorSpec> {
-	let spec = |code: &str, name: &str, unit: &str, scale: u8, lo: u32, hi: u32| IndicatorSpec {
+	let spec = |code: &str, name: &str, unit: &str, scale: u8, (lo, hi): (u32, u32), min_width: u32| IndicatorSpec {
 		code: code.to_string(),
 		name: name.to_string(),
 		unit: unit.to_string(),
 		scale,
 		lo,
 		hi,
+		min_width,
 	};
 	vec![
-		spec("8310-5", "Body temperature", "Cel", 2, 2_500, 4_500),
-		spec("8480-6", "Systolic blood pressure", "mm[Hg]", 0, 40, 300),
-		spec("8462-4", "Diastolic blood pressure", "mm[Hg]", 0, 20, 200),
-		spec("8867-4", "Heart rate", "/min", 0, 20, 300),
-		spec("2708-6", "Oxygen saturation in arterial blood", "%", 1, 500, 1_000),
-		spec("15074-8", "Glucose in blood", "mmol/L", 1, 10, 500),
-		spec("9279-1", "Respiratory rate", "/min", 0, 4, 80),
-		spec("29463-7", "Body weight", "kg", 1, 5, 5_000),
-		spec("8302-2", "Body height", "cm", 1, 300, 2_720),
+		spec("8310-5", "Body temperature", "Cel", 2, (2_500, 4_500), 50),
+		spec("8480-6", "Systolic blood pressure", "mm[Hg]", 0, (40, 300), 10),
+		spec("8462-4", "Diastolic blood pressure", "mm[Hg]", 0, (20, 200), 5),
+		spec("8867-4", "Heart rate", "/min", 0, (20, 300), 10),
+		spec("2708-6", "Oxygen saturation in arterial blood", "%", 1, (500, 1_000), 20),
+		spec("15074-8", "Glucose in blood", "mmol/L", 1, (10, 500), 10),
+		spec("9279-1", "Respiratory rate", "/min", 0, (4, 80), 4),
+		spec("29463-7", "Body weight", "kg", 1, (5, 5_000), 50),
+		spec("8302-2", "Body height", "cm", 1, (300, 2_720), 50),
 	]
 }
 
