@@ -12,7 +12,9 @@ cd "$root"
 
 cargo build -p medshare-node --features runtime-benchmarks
 node="$CARGO_TARGET_DIR/debug/medshare-node"
-"$node" benchmark pallet \
+# The natively verified key proofs are measured on the portable path: a validator may lack
+# AVX-512 IFMA, and the weights must hold for every validator (docs/PROOFS.md).
+MEDSHARE_PAILLIER_NO_SIMD=1 "$node" benchmark pallet \
 	--chain dev \
 	--pallet pallet_medical_sharing \
 	--extrinsic '*' \
