@@ -5,6 +5,8 @@
 //! - A holder whose data lies outside an indicator's domain is refused at eligibility.
 //! - Another account submitting the comparison of Bob's session is refused with the pallet's
 //!   `NotRequestInstitution`.
+//! - Keys are registered with their zero-knowledge proofs; version 1's attack modulus with the
+//!   best proofs its owner can forge is refused by the node with `ModulusProofNthRootFailed`.
 //! - Privacy (PROTOCOL.md 5): no block header, extrinsic, event or state entry of any block
 //!   holds a plaintext value, range or result in any plausible encoding; positive controls
 //!   show that the same search finds what is really there.
@@ -64,6 +66,8 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 	assert_eq!(key["registered"], true, "{key}");
 	let again = cli.ok(&["holder", "register-key", "--suri", "//Charlie"]);
 	assert_eq!((again["registered"].as_bool(), &again["key_hash"]), (Some(false), &key["key_hash"]));
+	// Version 1's attack key is refused by the node (PROTOCOL.md 6, docs/PROOFS.md).
+	assert_eq!(support::forged_holder_key_error(&cli.url), "ModulusProofNthRootFailed");
 	let joined = cli.ok(&["holder", "join", "--suri", "//Charlie", "--request", &request_id.to_string()]);
 	let session_id = joined["session_id"].as_u64().unwrap();
 	let session = session_id.to_string();

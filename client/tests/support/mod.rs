@@ -264,3 +264,34 @@ pub fn reported_outcomes(results: &Value) -> Vec<(String, i64)> {
 		.map(|o| (o["code"].as_str().unwrap().to_string(), o["outcome"].as_i64().unwrap()))
 		.collect()
 }
+
+/// Registers, as `//Eve` over RPC, version 1's attack modulus (`N = p Q p2`, `Q | p - 1`) with
+/// the best proofs its owner can forge, and returns the pallet error the node answers with.
+/// This runs the key-proof host function from the runtime's wasm, across the real boundary.
+pub fn forged_holder_key_error(url: &str) -> String {
+	use medshare_client::chain::{Call, Chain, KeyRegistration};
+	use medshare_client::signer::Signer;
+	use medshare_paillier::proofs::{attacks, ProofContext};
+	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+	runtime.block_on(async {
+		let chain = Chain::connect(url).await.expect("the node answers");
+		let eve = Signer::from_uri("//Eve").expect("a development URI");
+		let context = ProofContext { genesis_hash: chain.genesis_hash(), account: eve.account_bytes() };
+		let mut rng = rand_010::rng();
+		let bad = attacks::smooth_subgroup_modulus(2048, &mut rng);
+		let key = bad.public_key();
+		let modulus_proof = attacks::forge_modulus_proof(&bad, &context, &mut rng);
+		let (params, ring_pedersen_proof) = attacks::forge_ring_pedersen(&key, &mut rng);
+		let registration = KeyRegistration {
+			key: key.to_bytes(),
+			s: params.s.into_inner(),
+			t: params.t.into_inner(),
+			modulus_proof,
+			ring_pedersen_proof,
+		};
+		match chain.submit(&Call::RegisterHolderKey { registration }, &eve.keypair).await {
+			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
+			Ok(included) => panic!("the malformed key was registered in block {}", included.block),
+		}
+	})
+}

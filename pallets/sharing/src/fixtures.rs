@@ -71,7 +71,7 @@ pub const KEY_FIXTURE_GENESIS: [u8; 32] = [0x77; 32];
 
 /// Key registrations with real proofs (Pi^mod, Pi^prm) for the benchmarks, bound to
 /// [`KEY_FIXTURE_GENESIS`] and [`INSTITUTION`]: one key per size class the weights charge
-/// (2048, 3072 and 4096 bits).
+/// (2048 and 4096 bits).
 #[derive(Encode, Decode, Clone, Debug, PartialEq, Eq)]
 pub struct KeyFixture {
 	/// The registrations, by size class.
