@@ -766,3 +766,27 @@ pub async fn holder_result(ctx: &Context, signer: &Signer, session_id: u64) -> R
 		.collect();
 	Ok(HolderResultReport { step: step_report(signer, included), outcomes: rows })
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn temperature(min_width: u32) -> RegistryEntry {
+		RegistryEntry { min_width, ..RegistryEntry::temperature_for_tests() }
+	}
+
+	#[test]
+	fn a_request_narrower_than_the_registry_is_not_joined() {
+		let asked = |min_width| [RequestedIndicator { id: 0, min_width }];
+		assert!(check_min_widths(7, &asked(50), &[temperature(50)]).is_ok());
+		assert!(check_min_widths(7, &asked(80), &[temperature(50)]).is_ok());
+		let refused = check_min_widths(7, &asked(49), &[temperature(50)]).unwrap_err();
+		assert!(matches!(&refused, OpError::MinWidthBelowRegistry { request_id: 7, requested, registry, .. }
+			if requested == "0.49 Cel" && registry == "0.50 Cel"), "{refused}");
+		assert!(refused.to_string().contains("does not join it"));
+		assert!(matches!(
+			check_min_widths(7, &[RequestedIndicator { id: 3, min_width: 50 }], &[temperature(50)]),
+			Err(OpError::UnknownIndicator { request_id: 7, id: 3 })
+		));
+	}
+}

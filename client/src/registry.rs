@@ -25,6 +25,22 @@ pub struct RegistryEntry {
 }
 
 impl RegistryEntry {
+	/// Body temperature as the genesis registry has it (id 0, Cel, scale 2, 25.00 to 45.00,
+	/// minimum width 0.50), for unit tests.
+	#[cfg(test)]
+	pub fn temperature_for_tests() -> RegistryEntry {
+		RegistryEntry {
+			id: 0,
+			code: "8310-5".into(),
+			name: "Body temperature".into(),
+			unit: "Cel".into(),
+			scale: 2,
+			lo: 2_500,
+			hi: 4_500,
+			min_width: 50,
+		}
+	}
+
 	/// Renders a scaled value as a decimal in the registry unit, for people (`3690` -> `36.90 Cel`).
 	pub fn display_value(&self, scaled: u32) -> String {
 		let divisor = 10u64.pow(u32::from(self.scale));

@@ -163,16 +163,7 @@ mod tests {
 	use super::*;
 
 	fn temperature() -> RegistryEntry {
-		RegistryEntry {
-			id: 0,
-			code: "8310-5".into(),
-			name: "Body temperature".into(),
-			unit: "Cel".into(),
-			scale: 2,
-			lo: 2_500,
-			hi: 4_500,
-			min_width: 50,
-		}
+		RegistryEntry::temperature_for_tests()
 	}
 
 	#[test]

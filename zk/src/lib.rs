@@ -9,6 +9,9 @@
 //! - [`circuit`]: the requirement and eligibility circuits;
 //! - [`setup`], [`prove`]: parameters (random or the insecure development setup) and chunked
 //!   proving for the institution and the holder;
+//! - [`pedersen`]: the version 2 data commitment, a Pedersen vector commitment on Jubjub, with
+//!   its circuit gadget (the building block of PROTOCOL.md 9.2; not yet wired into the
+//!   eligibility circuit);
 //! - [`verify`]: the runtime-interface host functions and the wrapper the pallet calls, backed
 //!   by [`native`] verification with a cache of prepared keys.
 //!
@@ -29,6 +32,8 @@ pub mod circuit;
 pub mod gadgets;
 #[cfg(feature = "std")]
 pub mod native;
+#[cfg(feature = "std")]
+pub mod pedersen;
 #[cfg(feature = "std")]
 pub mod prove;
 #[cfg(feature = "std")]

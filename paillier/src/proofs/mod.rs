@@ -86,50 +86,18 @@ impl ProofContext {
 	}
 }
 
-/// Why a modulus proof (Pi^mod) was refused. Codes are what the host function returns.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u32)]
-pub enum ModulusProofError {
-	/// The modulus fails the structural checks of [`crate::PublicKey::from_bytes`], or the
-	/// context is not 64 bytes.
-	MalformedInput = 1,
-	/// The proof is not [`modulus_proof_len`] bytes for this key.
-	WrongLength = 2,
-	/// An element is not below `N`, or bits beyond the last round are set.
-	NonCanonical = 3,
-	/// `N` is a probable prime (a strong probable prime to base 2): it must be composite.
-	ModulusIsPrime = 4,
-	/// `w` or a challenge `y_i` is not invertible modulo `N`.
-	NotInvertible = 5,
-	/// Some round has `z_i^N != y_i mod N`: `gcd(N, phi(N)) != 1`, or a forged proof.
-	NthRootMismatch = 6,
-	/// Some round has `x_i^4 != (-1)^a_i w^b_i y_i mod N`: `N` is not a Blum integer of two
-	/// primes, or a forged proof.
-	FourthRootMismatch = 7,
-}
+/// Declares a host-function error enum with its codes in one place: each variant's code is
+/// what the host function returns, `code` and `from_code` convert, and an unknown code reads as
+/// the given fallback rejection.
+macro_rules! host_errors {
+	($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $code:literal,)* } unknown: $fallback:ident) => {
+		$(#[$doc])*
+		#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+		#[repr(u32)]
+		pub enum $name {
+			$($(#[$vdoc])* $variant = $code,)*
+		}
 
-/// Why ring-Pedersen parameters or their proof (Pi^prm) were refused. Codes are what the host
-/// function returns.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-#[repr(u32)]
-pub enum RingPedersenProofError {
-	/// The modulus fails the structural checks of [`crate::PublicKey::from_bytes`], or the
-	/// context is not 64 bytes.
-	MalformedInput = 1,
-	/// `s` or `t` is not exactly as long as the key.
-	WrongParameterLength = 2,
-	/// `s` or `t` is not in `Z*_N`, or is `1` or `N - 1`.
-	DegenerateParameters = 3,
-	/// The proof is not [`ring_pedersen_proof_len`] bytes for this key.
-	WrongLength = 4,
-	/// An element of the proof is not below `N`.
-	NonCanonical = 5,
-	/// Some round has `t^z_i != A_i s^e_i mod N`: `s` is not shown to lie in `<t>`.
-	Mismatch = 6,
-}
-
-macro_rules! error_codes {
-	($name:ident { $($variant:ident = $code:literal),* $(,)? }, $fallback:ident) => {
 		impl $name {
 			/// The code the host function returns for this error (0 means success).
 			pub const fn code(self) -> u32 {
@@ -149,24 +117,49 @@ macro_rules! error_codes {
 	};
 }
 
-error_codes!(ModulusProofError {
-	MalformedInput = 1,
-	WrongLength = 2,
-	NonCanonical = 3,
-	ModulusIsPrime = 4,
-	NotInvertible = 5,
-	NthRootMismatch = 6,
-	FourthRootMismatch = 7,
-}, FourthRootMismatch);
+host_errors! {
+	/// Why a modulus proof (Pi^mod) was refused. Codes are what the host function returns.
+	ModulusProofError {
+		/// The modulus fails the structural checks of [`crate::PublicKey::from_bytes`], or the
+		/// context is not 64 bytes.
+		MalformedInput = 1,
+		/// The proof is not [`modulus_proof_len`] bytes for this key.
+		WrongLength = 2,
+		/// An element is not below `N`, or bits beyond the last round are set.
+		NonCanonical = 3,
+		/// `N` is a probable prime (a strong probable prime to base 2): it must be composite.
+		ModulusIsPrime = 4,
+		/// `w` or a challenge `y_i` is not invertible modulo `N`.
+		NotInvertible = 5,
+		/// Some round has `z_i^N != y_i mod N`: `gcd(N, phi(N)) != 1`, or a forged proof.
+		NthRootMismatch = 6,
+		/// Some round has `x_i^4 != (-1)^a_i w^b_i y_i mod N`: `N` is not a Blum integer of two
+		/// primes, or a forged proof.
+		FourthRootMismatch = 7,
+	}
+	unknown: FourthRootMismatch
+}
 
-error_codes!(RingPedersenProofError {
-	MalformedInput = 1,
-	WrongParameterLength = 2,
-	DegenerateParameters = 3,
-	WrongLength = 4,
-	NonCanonical = 5,
-	Mismatch = 6,
-}, Mismatch);
+host_errors! {
+	/// Why ring-Pedersen parameters or their proof (Pi^prm) were refused. Codes are what the
+	/// host function returns.
+	RingPedersenProofError {
+		/// The modulus fails the structural checks of [`crate::PublicKey::from_bytes`], or the
+		/// context is not 64 bytes.
+		MalformedInput = 1,
+		/// `s` or `t` is not exactly as long as the key.
+		WrongParameterLength = 2,
+		/// `s` or `t` is not in `Z*_N`, or is `1` or `N - 1`.
+		DegenerateParameters = 3,
+		/// The proof is not [`ring_pedersen_proof_len`] bytes for this key.
+		WrongLength = 4,
+		/// An element of the proof is not below `N`.
+		NonCanonical = 5,
+		/// Some round has `t^z_i != A_i s^e_i mod N`: `s` is not shown to lie in `<t>`.
+		Mismatch = 6,
+	}
+	unknown: Mismatch
+}
 
 impl fmt::Display for ModulusProofError {
 	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
