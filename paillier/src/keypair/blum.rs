@@ -112,6 +112,15 @@ pub(crate) struct BlumProver<'a> {
 	d_q: Limbs,
 }
 
+/// The commitment `w` reduced modulo each prime, checked once for Jacobi symbol `-1`, with its
+/// Legendre symbols: every round reuses them.
+pub(crate) struct BlumCommitment {
+	w_p: Limbs,
+	w_q: Limbs,
+	lw_p: i8,
+	lw_q: i8,
+}
+
 /// Limbs of `N`.
 pub(crate) fn modulus_limbs(keypair: &Keypair) -> Limbs {
 	let n = keypair.public.n();
@@ -159,23 +168,28 @@ impl BlumProver<'_> {
 		}
 	}
 
+	/// Reduces the commitment `w` modulo each prime; `None` unless its Jacobi symbol is `-1`.
+	pub(crate) fn commitment(&self, w: &[u64]) -> Option<BlumCommitment> {
+		let (p, q) = (&self.secret.p, &self.secret.q);
+		let (w_p, w_q) = (p.mp.load(w), q.mp.load(w));
+		let (lw_p, lw_q) = (p.legendre(&w_p), q.legendre(&w_q));
+		(lw_p * lw_q == -1).then_some(BlumCommitment { w_p, w_q, lw_p, lw_q })
+	}
+
 	/// The round for challenge `y` (limbs below `N`) and commitment `w`, with the `N`-th root
-	/// if `nth_root`; `None` if `y` is not invertible modulo `N` or `w` does not have Jacobi
-	/// symbol `-1`.
-	pub(crate) fn round(&self, w: &[u64], y: &[u64], nth_root: bool) -> Option<ModulusRound> {
+	/// if `nth_root`; `None` if `y` is not invertible modulo `N`.
+	pub(crate) fn round(&self, w: &BlumCommitment, y: &[u64], nth_root: bool) -> Option<ModulusRound> {
 		let (p, q) = (&self.secret.p, &self.secret.q);
 		let (y_p, y_q) = (p.mp.load(y), q.mp.load(y));
-		let (w_p, w_q) = (p.mp.load(w), q.mp.load(w));
 		let (ly_p, ly_q) = (p.legendre(&y_p), q.legendre(&y_q));
-		let (lw_p, lw_q) = (p.legendre(&w_p), q.legendre(&w_q));
-		if ly_p == 0 || ly_q == 0 || lw_p * lw_q != -1 {
+		if ly_p == 0 || ly_q == 0 {
 			return None;
 		}
 		// -1 is a non-residue modulo a Blum prime, so exactly one of y, -y, wy, -wy is a square
 		// modulo both primes.
 		let (a, b) = [(false, false), (true, false), (false, true), (true, true)].into_iter().find(|&(a, b)| {
 			let sign = |ly: i8, lw: i8| ly * if a { -1 } else { 1 } * if b { lw } else { 1 };
-			sign(ly_p, lw_p) == 1 && sign(ly_q, lw_q) == 1
+			sign(ly_p, w.lw_p) == 1 && sign(ly_q, w.lw_q) == 1
 		})?;
 		let adjust = |half: &PrimeHalf, y: &Limbs, w: &Limbs| {
 			let mut v = if b { half.mp.mul_mod(y, w) } else { Limbs::new(y.to_vec()) };
@@ -184,7 +198,7 @@ impl BlumProver<'_> {
 			}
 			half.sqrt(&half.sqrt(&v))
 		};
-		let x = self.secret.crt_n(&adjust(p, &y_p, &w_p), &adjust(q, &y_q, &w_q));
+		let x = self.secret.crt_n(&adjust(p, &y_p, &w.w_p), &adjust(q, &y_q, &w.w_q));
 		let z = nth_root.then(|| trimmed(&self.secret.crt_n(&p.mp.pow(&y_p, &self.d_p), &q.mp.pow(&y_q, &self.d_q))));
 		Some(ModulusRound { x: trimmed(&x), a, b, z })
 	}

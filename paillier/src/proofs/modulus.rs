@@ -25,7 +25,7 @@ use super::{
 	modulus_proof_len, ModulusProofError, ProofContext, ProveError, KEY_PROOF_ROUNDS, MODULUS_PROOF_BIT_BYTES, NTH_ROOT_ROUNDS,
 };
 use crate::ciphertext::to_fixed_be;
-use crate::keypair::modulus_limbs;
+use crate::keypair::{modulus_limbs, BlumProver};
 use crate::mont::{limbs_of, to_biguint, Mont};
 use crate::{Keypair, PublicKey};
 
@@ -61,8 +61,18 @@ pub mod interactive {
 	/// first `nth_roots` rounds; rounds in parallel.
 	pub fn prove(keypair: &Keypair, w: &BigUint, ys: &[BigUint], nth_roots: usize) -> Result<Vec<Round>, ProveError> {
 		let prover = keypair.blum_prover().ok_or(ProveError::NotBlum)?;
-		let width = modulus_limbs(keypair).len();
-		let w = limbs_of(w, width).ok_or(ProveError::ChallengeNotInvertible)?;
+		answer(&prover, modulus_limbs(keypair).len(), w, ys, nth_roots)
+	}
+
+	/// [`prove`] with the owner's precomputation already made.
+	pub(super) fn answer(
+		prover: &BlumProver<'_>,
+		width: usize,
+		w: &BigUint,
+		ys: &[BigUint],
+		nth_roots: usize,
+	) -> Result<Vec<Round>, ProveError> {
+		let w = limbs_of(w, width).and_then(|w| prover.commitment(&w)).ok_or(ProveError::ChallengeNotInvertible)?;
 		ys.par_iter()
 			.enumerate()
 			.map(|(i, y)| {
@@ -156,9 +166,12 @@ pub fn prove<R: CryptoRng + ?Sized>(keypair: &Keypair, context: &ProofContext, r
 	let public = keypair.public();
 	let modulus = public.to_bytes();
 	let width = modulus.len();
-	let w = interactive::commit(keypair, rng)?;
+	// One precomputation (the N-th-root exponents) serves the commitment and every round.
+	let prover = keypair.blum_prover().ok_or(ProveError::NotBlum)?;
+	let n_limbs = modulus_limbs(keypair);
+	let w = to_biguint(&prover.sample_w(&n_limbs, rng));
 	let ys = challenges(context, public.n(), &modulus, &w);
-	let rounds = interactive::prove(keypair, &w, &ys, NTH_ROOT_ROUNDS)?;
+	let rounds = interactive::answer(&prover, n_limbs.len(), &w, &ys, NTH_ROOT_ROUNDS)?;
 	Ok(encode(&w, &rounds, width))
 }
 
