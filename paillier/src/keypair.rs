@@ -21,7 +21,7 @@ use crate::mont::{add_assign, bit_len, div_exact, ge, inv_u64, limbs_from_be, li
 use crate::{primes, random};
 
 mod blum;
-pub(crate) use blum::{add_mod, modulus_limbs, BlumProver};
+pub(crate) use blum::{add_mod, modulus_limbs, BlumProver, NthRoots};
 
 /// Version byte of the secret key encoding.
 const SECRET_KEY_VERSION: u8 = 1;

@@ -48,6 +48,8 @@ mod ifma;
 #[cfg(feature = "std")]
 mod keypair;
 #[cfg(feature = "std")]
+pub mod link;
+#[cfg(feature = "std")]
 mod mont;
 #[cfg(feature = "std")]
 mod ops;

@@ -762,6 +762,82 @@ impl Mont {
 	}
 }
 
+impl Mont {
+	/// `prod_i bases[i]^exponents[i] mod m` in normal form (bases of any width, public
+	/// exponents as little-endian limbs), by Pippenger's bucket method: per window of `c` bits,
+	/// every base joins the bucket of its digit (one multiplication), and the buckets combine
+	/// by running products (two multiplications per bucket); `c` squarings of the accumulator
+	/// per window are shared by all bases. For 700 bases and 128-bit exponents that is about
+	/// 18,000 multiplications, against some 110,000 for 700 separate exponentiations.
+	/// Portable code only, so its cost is the same on every CPU.
+	pub(crate) fn multi_pow(&self, bases: &[&[u64]], exponents: &[&[u64]]) -> Limbs {
+		let n = self.len();
+		let count = bases.len().min(exponents.len());
+		let bits = exponents[..count].iter().map(|e| bit_len(e)).max().unwrap_or(0);
+		if bits == 0 {
+			return self.out_of_mont(&self.one);
+		}
+		// Window minimising windows * (count + 2^(c + 1)).
+		let c = (1..=16usize)
+			.min_by_key(|&c| bits.div_ceil(c) * (count + (1 << (c + 1))))
+			.unwrap_or(1);
+		let mont_bases: Vec<Limbs> = bases[..count].iter().map(|b| self.to_mont(b)).collect();
+		let digit = |e: &[u64], window: usize| -> usize {
+			let mut d = 0usize;
+			for k in 0..c {
+				let i = window * c + k;
+				if e.get(i / 64).is_some_and(|limb| limb >> (i % 64) & 1 == 1) {
+					d |= 1 << k;
+				}
+			}
+			d
+		};
+		let mut t = self.scratch();
+		let mut tmp = zeros(n);
+		let mut acc: Option<Limbs> = None;
+		let mul_into = |target: &mut Option<Limbs>, factor: &[u64], tmp: &mut Limbs, t: &mut [u64]| match target {
+			None => *target = Some(Zeroizing::new(factor.to_vec())),
+			Some(value) => {
+				self.mul(tmp, value, factor, t);
+				core::mem::swap(value, tmp);
+			},
+		};
+		for window in (0..bits.div_ceil(c)).rev() {
+			if let Some(value) = acc.as_mut() {
+				for _ in 0..c {
+					with_width!(n, w => sqr_w(w, &mut tmp, value, &self.m, self.m_inv, &mut t));
+					core::mem::swap(value, &mut tmp);
+				}
+			}
+			let mut buckets: Vec<Option<Limbs>> = (0..(1usize << c) - 1).map(|_| None).collect();
+			for (base, e) in mont_bases.iter().zip(&exponents[..count]) {
+				let d = digit(e, window);
+				if d != 0 {
+					mul_into(&mut buckets[d - 1], base, &mut tmp, &mut t);
+				}
+			}
+			// prod_d bucket_d^d = prod_d (running product of buckets d..top).
+			let mut running: Option<Limbs> = None;
+			let mut total: Option<Limbs> = None;
+			for bucket in buckets.iter().rev() {
+				if let Some(b) = bucket {
+					mul_into(&mut running, b, &mut tmp, &mut t);
+				}
+				if let Some(r) = &running {
+					mul_into(&mut total, r, &mut tmp, &mut t);
+				}
+			}
+			if let Some(total) = total {
+				mul_into(&mut acc, &total, &mut tmp, &mut t);
+			}
+		}
+		match acc {
+			Some(value) => self.out_of_mont(&value),
+			None => self.out_of_mont(&self.one),
+		}
+	}
+}
+
 /// Bits per digit of a [`FixedBase`] exponent.
 const FIXED_BASE_DIGIT_BITS: usize = 4;
 /// Nonzero values of one digit.
@@ -845,6 +921,28 @@ mod tests {
 		}
 		let x = BigUint::new(digits);
 		x & ((BigUint::one() << bits) - 1u32)
+	}
+
+	#[test]
+	fn multi_pow_is_the_product_of_powers() {
+		for (bits, count, exp_bits) in [(2048u64, 700usize, 128u64), (4096, 92, 128), (2048, 3, 1), (2048, 1, 64)] {
+			let m = rand_big(bits, 41 + count as u64) | BigUint::one() | (BigUint::one() << (bits - 1));
+			let ctx = Mont::new_public(&m).unwrap();
+			let bases: Vec<BigUint> = (0..count).map(|i| rand_big(bits, 1000 + i as u64) % &m).collect();
+			// Some zero exponents, as a batch may hold.
+			let exps: Vec<BigUint> =
+				(0..count).map(|i| if i % 7 == 3 { BigUint::ZERO } else { rand_big(exp_bits, 5000 + i as u64) }).collect();
+			let base_limbs: Vec<Vec<u64>> = bases.iter().map(|b| b.iter_u64_digits().collect()).collect();
+			let exp_limbs: Vec<Vec<u64>> = exps.iter().map(|e| e.iter_u64_digits().collect()).collect();
+			let got = to_biguint(&ctx.multi_pow(
+				&base_limbs.iter().map(|b| &b[..]).collect::<Vec<_>>(),
+				&exp_limbs.iter().map(|e| &e[..]).collect::<Vec<_>>(),
+			));
+			let want = bases.iter().zip(&exps).fold(BigUint::one(), |acc, (b, e)| acc * b.modpow(e, &m) % &m);
+			assert_eq!(got, want, "{bits}-bit modulus, {count} bases");
+		}
+		let ctx = Mont::new_public(&(rand_big(2048, 9) | BigUint::one())).unwrap();
+		assert_eq!(to_biguint(&ctx.multi_pow(&[], &[])), BigUint::one());
 	}
 
 	#[test]

@@ -204,6 +204,34 @@ impl BlumProver<'_> {
 	}
 }
 
+/// `N`-th roots modulo `N` for the key's owner: `x -> x^N` permutes `Z*_N`, with inverse
+/// `y -> y^(N^-1 mod phi(N))`, computed modulo each prime (works for any key, Blum or not).
+pub(crate) struct NthRoots<'a> {
+	secret: &'a SecretKey,
+	d_p: Limbs,
+	d_q: Limbs,
+}
+
+impl Keypair {
+	/// The precomputed `N`-th-root exponents modulo each prime.
+	pub(crate) fn nth_roots(&self) -> NthRoots<'_> {
+		NthRoots {
+			secret: &self.secret,
+			d_p: self.secret.p.nth_root_exponent(&self.secret.q),
+			d_q: self.secret.q.nth_root_exponent(&self.secret.p),
+		}
+	}
+}
+
+impl NthRoots<'_> {
+	/// The `x` in `[0, N)` with `x^N = y (mod N)` (any width of `y`; reduced first).
+	pub(crate) fn root(&self, y: &[u64]) -> Limbs {
+		let (p, q) = (&self.secret.p, &self.secret.q);
+		let (r_p, r_q) = rayon::join(|| p.mp.pow(&p.mp.load(y), &self.d_p), || q.mp.pow(&q.mp.load(y), &self.d_q));
+		trimmed(&self.secret.crt_n(&r_p, &r_q))
+	}
+}
+
 /// `(a + b) mod m` for `a, b < m` (limbs as long as `m`, or shorter).
 pub(crate) fn add_mod(a: &[u64], b: &[u64], m: &[u64]) -> Limbs {
 	let mut sum = zeros(m.len() + 1);
