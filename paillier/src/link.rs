@@ -42,8 +42,8 @@ impl core::fmt::Debug for Nonce {
 /// One equation `(1 + N)^z w^N = A C^e (mod N^2)` of a batch, with its weight.
 #[derive(Clone, Copy, Debug)]
 pub struct LinkEquation<'a> {
-	/// The mask `A`, below `N^2`.
-	pub mask: &'a Ciphertext,
+	/// The mask `A`, below `N^2` (checked here, with its membership in the group).
+	pub mask: &'a BigUint,
 	/// The ciphertext `C` the proof speaks about.
 	pub ciphertext: &'a Ciphertext,
 	/// The challenge `e`.
@@ -138,14 +138,14 @@ impl PublicKey {
 		let n = self.n();
 		let mut product = BigUint::one();
 		for eq in equations {
-			if &eq.mask.0 >= self.n_squared()
+			if eq.mask >= self.n_squared()
 				|| eq.nonce_response.is_zero()
 				|| eq.nonce_response >= n
 				|| eq.response >= n
 			{
 				return Err(LinkEquationError::OutOfRange);
 			}
-			product = product * (&eq.mask.0 % n) % n;
+			product = product * (eq.mask % n) % n;
 			product = product * eq.nonce_response % n;
 		}
 		if !product.gcd(n).is_one() {
@@ -168,7 +168,7 @@ impl PublicKey {
 			let w_n = nn.pow(&digits(eq.nonce_response), &self.ctx.n);
 			let left = nn.mul_mod(&digits(&self.one_plus_n_pow(eq.response)), &w_n);
 			let c_e = nn.pow(&digits(&eq.ciphertext.0), &u128_limbs(eq.challenge));
-			let right = nn.mul_mod(&digits(&eq.mask.0), &c_e);
+			let right = nn.mul_mod(&digits(eq.mask), &c_e);
 			if left[..] != right[..] {
 				return Err(LinkEquationError::Unsatisfied);
 			}
@@ -194,7 +194,7 @@ impl PublicKey {
 		let w_product = mod_n.multi_pow(&w_digits.iter().map(|d| &d[..]).collect::<Vec<_>>(), &weight_refs);
 		let left = nn.mul_mod(&digits(&self.one_plus_n_pow(&z_sum)), &nn.pow(&w_product, &self.ctx.n));
 		// prod A_i^lambda_i, then each challenge's ciphertexts raised together.
-		let a_digits: Vec<Vec<u64>> = equations.iter().map(|eq| digits(&eq.mask.0)).collect();
+		let a_digits: Vec<Vec<u64>> = equations.iter().map(|eq| digits(eq.mask)).collect();
 		let mut right = nn.multi_pow(&a_digits.iter().map(|d| &d[..]).collect::<Vec<_>>(), &weight_refs);
 		let mut challenges: Vec<u128> = equations.iter().map(|eq| eq.challenge).collect();
 		challenges.sort_unstable();
@@ -251,7 +251,7 @@ mod tests {
 	fn equations(batch: &Batch) -> Vec<LinkEquation<'_>> {
 		(0..batch.ciphertexts.len())
 			.map(|i| LinkEquation {
-				mask: &batch.masks[i],
+				mask: &batch.masks[i].0,
 				ciphertext: &batch.ciphertexts[i],
 				challenge: batch.challenge,
 				response: &batch.responses[i],

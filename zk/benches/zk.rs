@@ -49,7 +49,7 @@ fn print_constraint_counts() {
 	EligibilityCircuit(Some(EligibilityWitness {
 		statement: chunk,
 		values: vec![5_000; SLOTS],
-		blinding: Scalar::from(1u64),
+		blinding: jubjub::Fr::from(1u64),
 		binding: Scalar::from(2u64),
 	}))
 	.synthesize(&mut cs)

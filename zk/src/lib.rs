@@ -10,8 +10,9 @@
 //! - [`setup`], [`prove`]: parameters (random or the insecure development setup) and chunked
 //!   proving for the institution and the holder;
 //! - [`pedersen`]: the version 2 data commitment, a Pedersen vector commitment on Jubjub, with
-//!   its circuit gadget (the building block of PROTOCOL.md 9.2; not yet wired into the
-//!   eligibility circuit);
+//!   the circuit gadget the eligibility circuit computes it with (PROTOCOL.md 9.2);
+//! - [`link`]: Pi^link, the holder's proof that its Paillier ciphertexts hold exactly the
+//!   committed values (byte format and error codes `no_std`; proving and verification std);
 //! - [`verify`]: the runtime-interface host functions and the wrapper the pallet calls, backed
 //!   by [`native`] verification with a cache of prepared keys.
 //!
@@ -22,6 +23,7 @@
 
 extern crate alloc;
 
+pub mod link;
 pub mod poseidon;
 pub mod statement;
 pub mod verify;

@@ -28,6 +28,8 @@ const GENERATOR_PERSONAL: &[u8; 8] = b"MedShGen";
 pub const GENERATOR_TAG: &[u8] = b"medshare/data-commitment/v1";
 /// The index of the blinding generator `H`; value generators `G_i` use `0..SLOTS`.
 const BLINDING_INDEX: u32 = u32::MAX;
+/// Bits of a blinding `r` in the circuit: Jubjub's subgroup order is below `2^252`.
+pub const BLINDING_BITS: usize = 252;
 
 /// Hashes `(tag, index)` to a point of Jubjub's prime-order subgroup: BLAKE2s of the tag, the
 /// index and a counter, read as a compressed point, the first that decodes and is not of small
@@ -64,13 +66,36 @@ pub fn blinding_generator() -> SubgroupPoint {
 	group_hash(GENERATOR_TAG, BLINDING_INDEX)
 }
 
-/// `H_c = sum_i values[i] G_i + blinding H`.
+/// The generators `G_0..G_{SLOTS-1}` and `H`, derived once per process.
+pub fn generators() -> &'static (Vec<SubgroupPoint>, SubgroupPoint) {
+	static GENERATORS: std::sync::OnceLock<(Vec<SubgroupPoint>, SubgroupPoint)> = std::sync::OnceLock::new();
+	GENERATORS.get_or_init(|| ((0..crate::SLOTS).map(value_generator).collect(), blinding_generator()))
+}
+
+/// `H_c = sum_i values[i] G_i + blinding H` (at most [`SLOTS`](crate::SLOTS) values; extra
+/// values are ignored, and the statement functions refuse such chunks before this is reached).
 pub fn commit(values: &[u32], blinding: &Fr) -> SubgroupPoint {
-	let mut sum = blinding_generator() * blinding;
-	for (slot, &value) in values.iter().enumerate() {
-		sum += value_generator(slot) * Fr::from(u64::from(value));
+	let (g, h) = generators();
+	let mut sum = h * blinding;
+	for (generator, &value) in g.iter().zip(values) {
+		sum += generator * Fr::from(u64::from(value));
 	}
 	sum
+}
+
+/// h, the eligibility proof's public data commitment: the Poseidon digest
+/// `Hash(DATA, chunk, k, u, v)` of `H_c = (u, v)`.
+pub fn digest(chunk: u32, count: usize, commitment: &SubgroupPoint) -> Result<Scalar, crate::statement::StatementError> {
+	let (u, v) = coordinates(commitment);
+	crate::statement::data_commitment_digest(chunk, count, &u, &v)
+}
+
+/// h for one chunk's values and blinding.
+pub fn data_commitment_digest(chunk: u32, values: &[u32], blinding: &Fr) -> Result<Scalar, crate::statement::StatementError> {
+	if values.len() > crate::SLOTS {
+		return Err(crate::statement::StatementError::ChunkTooLarge);
+	}
+	digest(chunk, values.len(), &commit(values, blinding))
 }
 
 /// Jubjub's `d` in `-u^2 + v^2 = 1 + d u^2 v^2`: `-(10240 / 10241)`.

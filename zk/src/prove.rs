@@ -81,9 +81,10 @@ pub struct RequirementChunk {
 pub struct EligibilityChunk {
 	/// S of the chunk.
 	pub statement: FieldBytes,
-	/// h, the data commitment submitted with the proof.
+	/// h, the digest of the Jubjub data commitment `H_c`, submitted with the proof.
 	pub commitment: FieldBytes,
-	/// rd, the blinding that opens h (keep it secret).
+	/// `r`, the Jubjub scalar that blinds `H_c` (keep it secret: with the values it opens
+	/// `H_c`, and the link proof of step 4 needs it).
 	pub blinding: FieldBytes,
 	/// The Groth16 proof.
 	pub proof: Vec<u8>,
@@ -169,8 +170,8 @@ impl Binding {
 	}
 }
 
-/// Proves, chunk by chunk, that the holder's values lie in the request's domains and opens
-/// fresh data commitments to them. `progress` is called after each chunk.
+/// Proves, chunk by chunk, that the holder's values lie in the request's domains and that
+/// fresh Jubjub data commitments (their digests h) hold exactly those values. `progress` is called after each chunk.
 pub fn prove_eligibility<R: CryptoRng>(
 	params: &Parameters,
 	institution: &[u8; 32],
@@ -195,7 +196,7 @@ pub fn prove_eligibility<R: CryptoRng>(
 				indicators: part.to_vec(),
 			},
 			values: part_values.to_vec(),
-			blinding: Scalar::random(&mut *rng),
+			blinding: jubjub::Fr::random(&mut *rng),
 			binding: b,
 		};
 		let [s, h, _] = native_eligibility_inputs(&witness)?;

@@ -61,8 +61,6 @@ pub enum SetupError {
 	Synthesis(bellman::SynthesisError),
 	/// Reading or writing a parameter file failed.
 	Io(PathBuf, std::io::Error),
-	/// A parameter file holds parameters for another key than expected.
-	UnexpectedKey(PathBuf),
 }
 
 impl core::fmt::Display for SetupError {
@@ -70,11 +68,6 @@ impl core::fmt::Display for SetupError {
 		match self {
 			SetupError::Synthesis(e) => write!(f, "circuit synthesis failed: {e}"),
 			SetupError::Io(path, e) => write!(f, "{}: {e}", path.display()),
-			SetupError::UnexpectedKey(path) => write!(
-				f,
-				"{}: these parameters do not match the expected verifying key; delete the file to regenerate it",
-				path.display()
-			),
 		}
 	}
 }
@@ -152,16 +145,15 @@ pub fn default_parameter_dir() -> PathBuf {
 }
 
 /// The development parameters of a circuit, from `dir` if an earlier run left them there,
-/// otherwise generated and saved. A file whose key is not the committed development key is
-/// an error rather than silently used.
+/// otherwise generated and saved. A file whose key is not the committed development key (left
+/// by a build with an older circuit) is never used: it is regenerated and replaced.
 pub fn load_or_create_dev_parameters(dir: &Path, kind: CircuitKind) -> Result<Parameters, SetupError> {
 	let path = dir.join(format!("dev-{}.params", kind.name()));
 	if path.exists() {
 		let params = read_parameters(&path, false)?;
-		if verifying_key_bytes(&params) != kind.dev_verifying_key() {
-			return Err(SetupError::UnexpectedKey(path));
+		if verifying_key_bytes(&params) == kind.dev_verifying_key() {
+			return Ok(params);
 		}
-		return Ok(params);
 	}
 	let params = dev_parameters(kind)?;
 	write_parameters(&params, &path)?;

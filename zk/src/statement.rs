@@ -128,15 +128,13 @@ pub fn request_statements(
 		.collect()
 }
 
-/// h for one chunk: `Hash(DATA, chunk, k, m_1..m_k, zero padding, rd)`.
-pub fn data_commitment(chunk: u32, values: &[u32], blinding: &Scalar) -> Result<Scalar, StatementError> {
-	check_chunk(values.len())?;
-	let mut inputs = Vec::with_capacity(3 + SLOTS);
-	inputs.extend(chunk_header(chunk, values.len()));
-	inputs.extend(values.iter().map(|&m| Scalar::from(u64::from(m))));
-	inputs.resize(2 + SLOTS, Scalar::zero());
-	inputs.push(*blinding);
-	Ok(hash(Domain::Data, &inputs))
+/// h for one chunk: `Hash(DATA, chunk, k, u, v)` of the affine coordinates of the chunk's
+/// Jubjub data commitment `H_c` (PROTOCOL.md 9.2; computed from the values in
+/// `pedersen::data_commitment_digest`).
+pub fn data_commitment_digest(chunk: u32, count: usize, u: &Scalar, v: &Scalar) -> Result<Scalar, StatementError> {
+	check_chunk(count)?;
+	let header = chunk_header(chunk, count);
+	Ok(hash(Domain::Data, &[header[0], header[1], *u, *v]))
 }
 
 /// h' for one chunk: `Hash(RANGE, chunk, k, down_1, up_1, .., zero padding, salt)`.
@@ -207,18 +205,17 @@ mod tests {
 		assert_eq!(request_statement(&[0; 32], 0, &too_many), Err(StatementError::ChunkTooLarge));
 		assert_eq!(request_statement(&[0; 32], 0, &[]), Err(StatementError::EmptyChunk));
 		assert_eq!(request_statements(&[0; 32], &[]), Err(StatementError::EmptyChunk));
-		assert_eq!(data_commitment(0, &[], &Scalar::one()), Err(StatementError::EmptyChunk));
+		assert_eq!(data_commitment_digest(0, 0, &Scalar::one(), &Scalar::one()), Err(StatementError::EmptyChunk));
 		assert_eq!(range_commitment(0, &vec![(0, 1); SLOTS + 1], &Scalar::one()), Err(StatementError::ChunkTooLarge));
 	}
 
 	#[test]
 	fn commitments_depend_on_every_part() {
-		let rd = Scalar::from(99u64);
-		let base = data_commitment(0, &[1, 2, 3], &rd).unwrap();
-		assert_ne!(base, data_commitment(0, &[1, 2, 4], &rd).unwrap());
-		assert_ne!(base, data_commitment(1, &[1, 2, 3], &rd).unwrap());
-		assert_ne!(base, data_commitment(0, &[1, 2, 3, 0], &rd).unwrap());
-		assert_ne!(base, data_commitment(0, &[1, 2, 3], &Scalar::from(98u64)).unwrap());
+		let (u, v) = (Scalar::from(5u64), Scalar::from(6u64));
+		let base = data_commitment_digest(0, 3, &u, &v).unwrap();
+		assert_ne!(base, data_commitment_digest(1, 3, &u, &v).unwrap());
+		assert_ne!(base, data_commitment_digest(0, 4, &u, &v).unwrap());
+		assert_ne!(base, data_commitment_digest(0, 3, &v, &u).unwrap());
 		let binding = proof_binding(1, &[2; 32], &[3; 32]);
 		assert_ne!(binding, proof_binding(2, &[2; 32], &[3; 32]));
 		assert_ne!(binding, proof_binding(1, &[4; 32], &[3; 32]));

@@ -83,6 +83,19 @@ pub trait MedshareZk {
 		to_code(crate::native::verify(verifying_key, proof, public_inputs))
 	}
 
+	/// Verifies a holder's link proof (Pi^link, [`crate::link`]) for its context bytes,
+	/// public key, concatenated ciphertexts and chunk commitments h. Returns 0 if the proof is
+	/// valid, otherwise a [`crate::link::LinkError`] code.
+	fn verify_link(
+		context: PassFatPointerAndRead<&[u8]>,
+		public_key: PassFatPointerAndRead<&[u8]>,
+		ciphertexts: PassFatPointerAndRead<&[u8]>,
+		commitments: PassFatPointerAndRead<&[u8]>,
+		proof: PassFatPointerAndRead<&[u8]>,
+	) -> u32 {
+		crate::link::verify_encoded(context, public_key, ciphertexts, commitments, proof).err().map_or(0, |e| e.code())
+	}
+
 	/// Checks that `verifying_key` is well formed and made for `public_inputs` inputs.
 	/// Returns 0 if so, otherwise a [`VerifyError`] code.
 	fn check_verifying_key(verifying_key: PassFatPointerAndRead<&[u8]>, public_inputs: u32) -> u32 {
@@ -105,6 +118,27 @@ pub fn verify(
 	}
 	let inputs: Vec<u8> = public_inputs.iter().flatten().copied().collect();
 	VerifyError::from_code(medshare_zk::verify(verifying_key, proof, &inputs))
+}
+
+/// Verifies a link proof through the host function, after the cheap length check in the
+/// runtime: `key_bytes` is the public key's length and `indicators` the ciphertext count.
+pub fn verify_link(
+	context: &crate::link::LinkContext,
+	public_key: &[u8],
+	ciphertexts: &[u8],
+	commitments: &[FieldBytes],
+	proof: &[u8],
+) -> Result<(), crate::link::LinkError> {
+	let key_bytes = public_key.len();
+	let width = 2 * key_bytes;
+	if key_bytes == 0 || ciphertexts.is_empty() || ciphertexts.len() % width != 0 {
+		return Err(crate::link::LinkError::MalformedStatement);
+	}
+	if proof.len() != crate::link::proof_len(key_bytes, ciphertexts.len() / width) {
+		return Err(crate::link::LinkError::WrongLength);
+	}
+	let commitments: Vec<u8> = commitments.iter().flatten().copied().collect();
+	crate::link::LinkError::from_code(medshare_zk::verify_link(&context.to_bytes(), public_key, ciphertexts, &commitments, proof))
 }
 
 /// Checks through the host function that a verifying key is well formed and made for

@@ -212,7 +212,7 @@ fn an_ineligible_value_gives_no_accepted_proof() {
 	let witness = EligibilityWitness {
 		statement: ChunkStatement { institution: INSTITUTION, chunk: 0, indicators: indicators.clone() },
 		values: values.to_vec(),
-		blinding: medshare_zk::Scalar::from(5u64),
+		blinding: jubjub::Fr::from(5u64),
 		binding: binding().value(),
 	};
 	let inputs = native_eligibility_inputs(&witness).unwrap().map(|x| x.to_bytes());
