@@ -136,7 +136,12 @@ impl PublicKey {
 	/// masks and nonce responses is a unit exactly when each of them is (one gcd for all).
 	fn check_link_inputs(&self, equations: &[LinkEquation<'_>]) -> Result<(), LinkEquationError> {
 		let n = self.n();
-		let mut product = BigUint::one();
+		// Montgomery products: each carries a factor R^-1, a unit, so the product is a unit
+		// exactly when every factor is.
+		let mod_n = Mont::new_public(n).expect("a key's modulus is odd");
+		let mut product = mod_n.load(&[1]);
+		let mut next = product.clone();
+		let mut t = mod_n.scratch();
 		for eq in equations {
 			if eq.mask >= self.n_squared()
 				|| eq.nonce_response.is_zero()
@@ -145,10 +150,12 @@ impl PublicKey {
 			{
 				return Err(LinkEquationError::OutOfRange);
 			}
-			product = product * (eq.mask % n) % n;
-			product = product * eq.nonce_response % n;
+			for factor in [eq.mask, eq.nonce_response] {
+				mod_n.mul(&mut next, &product, &mod_n.load(&digits(factor)), &mut t);
+				core::mem::swap(&mut product, &mut next);
+			}
 		}
-		if !product.gcd(n).is_one() {
+		if !to_biguint(&product).gcd(n).is_one() {
 			return Err(LinkEquationError::NotUnit);
 		}
 		Ok(())

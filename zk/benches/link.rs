@@ -45,7 +45,7 @@ fn link(c: &mut Criterion) {
 	let mut group = c.benchmark_group("pi-link 700 indicators");
 	group.sample_size(10).measurement_time(Duration::from_secs(30));
 	group.bench_function("prove", |b| b.iter(|| prove(&mut rng)));
-	group.bench_function("verify batched", |b| b.iter(|| link::verify(&statement, &proof).unwrap()));
+	group.bench_function("verify batched", |b| b.iter(|| link::verify(&statement, &proof, &[9; 32]).unwrap()));
 	group.bench_function("verify unbatched (baseline)", |b| b.iter(|| link::verify_unbatched(&statement, &proof).unwrap()));
 	group.finish();
 }

@@ -33,6 +33,11 @@ use crate::statement::{FieldBytes, SLOTS};
 pub const RESPONSE_BITS: usize = 240;
 /// Bits of the challenge `e`.
 pub const CHALLENGE_BITS: usize = 128;
+/// Bits of each Paillier batch weight. The weights come from a transcript over the whole
+/// proof and a seed the prover cannot know in advance (the chain passes its parent block
+/// hash), so a wrong equation survives the batch with probability `2^-64` per submission,
+/// each of which is an on-chain transaction.
+pub const WEIGHT_BITS: usize = 64;
 /// Bytes of one encoded response `z_i`.
 pub const RESPONSE_BYTES: usize = 32;
 /// Bytes per chunk besides the indicators: `H_c`, `Y`, `z_r`.
@@ -415,17 +420,18 @@ mod native {
 		Ok(decoded)
 	}
 
-	/// Batch weights: one per indicator (Paillier) and one per chunk (Jubjub), from a
-	/// transcript over the statement's challenges and the whole proof, so the prover cannot
-	/// choose them.
-	fn weights(decoded: &[ChunkProof], proof: &[u8]) -> (Vec<u128>, Vec<Fr>) {
+	/// Batch weights: one per indicator (Paillier, [`WEIGHT_BITS`] bits) and one per chunk
+	/// (Jubjub, 128 bits), from a transcript over the verifier's seed, the statement's
+	/// challenges and the whole proof, so the prover cannot choose them.
+	fn weights(decoded: &[ChunkProof], proof: &[u8], seed: &[u8; 32]) -> (Vec<u128>, Vec<Fr>) {
 		let mut t = Transcript::new(BATCH_DOMAIN);
+		t.append_message(b"seed", seed);
 		for chunk in decoded {
 			t.append_message(b"e", &chunk.challenge.to_le_bytes());
 		}
 		t.append_message(b"proof", proof);
 		let count: usize = decoded.iter().map(|c| c.responses.len()).sum();
-		let paillier = (0..count).map(|_| challenge(&mut t, b"lambda")).collect();
+		let paillier = (0..count).map(|_| challenge(&mut t, b"lambda") >> (128 - WEIGHT_BITS)).collect();
 		let jubjub = decoded.iter().map(|_| fr_of_u128(challenge(&mut t, b"mu"))).collect();
 		(paillier, jubjub)
 	}
@@ -466,10 +472,12 @@ mod native {
 	}
 
 	/// Verifies a link proof with batched equations: one Jubjub combination over all chunks
-	/// (per generator, the weighted sum of responses) and one Paillier batch.
-	pub fn verify(statement: &LinkStatement<'_>, proof: &[u8]) -> Result<(), LinkError> {
+	/// (per generator, the weighted sum of responses) and one Paillier batch. `seed` is the
+	/// verifier's own randomness for the batch weights (the chain's parent block hash; any
+	/// fresh random bytes off chain).
+	pub fn verify(statement: &LinkStatement<'_>, proof: &[u8], seed: &[u8; 32]) -> Result<(), LinkError> {
 		let decoded = decode(statement, proof)?;
-		let (lambdas, mus) = weights(&decoded, proof);
+		let (lambdas, mus) = weights(&decoded, proof, seed);
 		let (g, h) = pedersen::generators();
 		let mut slot_scalars = vec![Fr::ZERO; SLOTS];
 		let mut h_scalar = Fr::ZERO;
@@ -505,12 +513,14 @@ mod native {
 
 	/// The host function's body: decodes the byte arguments into a statement and verifies.
 	pub fn verify_encoded(
+		seed: &[u8],
 		context: &[u8],
 		public_key: &[u8],
 		ciphertexts: &[u8],
 		commitments: &[u8],
 		proof: &[u8],
 	) -> Result<(), LinkError> {
+		let seed: [u8; 32] = seed.try_into().map_err(|_| LinkError::MalformedStatement)?;
 		let context = LinkContext::from_bytes(context).ok_or(LinkError::MalformedStatement)?;
 		let public_key = PublicKey::from_bytes(public_key).map_err(|_| LinkError::MalformedStatement)?;
 		let width = public_key.ciphertext_byte_len();
@@ -528,6 +538,6 @@ mod native {
 				bytes
 			})
 			.collect();
-		verify(&LinkStatement { context, public_key: &public_key, ciphertexts: &ciphertexts, commitments: &commitments }, proof)
+		verify(&LinkStatement { context, public_key: &public_key, ciphertexts: &ciphertexts, commitments: &commitments }, proof, &seed)
 	}
 }

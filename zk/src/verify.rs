@@ -84,16 +84,18 @@ pub trait MedshareZk {
 	}
 
 	/// Verifies a holder's link proof (Pi^link, [`crate::link`]) for its context bytes,
-	/// public key, concatenated ciphertexts and chunk commitments h. Returns 0 if the proof is
-	/// valid, otherwise a [`crate::link::LinkError`] code.
+	/// public key, concatenated ciphertexts and chunk commitments h, with batch weights drawn
+	/// from `seed` (32 bytes) and the proof. Returns 0 if the proof is valid, otherwise a
+	/// [`crate::link::LinkError`] code.
 	fn verify_link(
+		seed: PassFatPointerAndRead<&[u8]>,
 		context: PassFatPointerAndRead<&[u8]>,
 		public_key: PassFatPointerAndRead<&[u8]>,
 		ciphertexts: PassFatPointerAndRead<&[u8]>,
 		commitments: PassFatPointerAndRead<&[u8]>,
 		proof: PassFatPointerAndRead<&[u8]>,
 	) -> u32 {
-		crate::link::verify_encoded(context, public_key, ciphertexts, commitments, proof).err().map_or(0, |e| e.code())
+		crate::link::verify_encoded(seed, context, public_key, ciphertexts, commitments, proof).err().map_or(0, |e| e.code())
 	}
 
 	/// Checks that `verifying_key` is well formed and made for `public_inputs` inputs.
@@ -120,9 +122,11 @@ pub fn verify(
 	VerifyError::from_code(medshare_zk::verify(verifying_key, proof, &inputs))
 }
 
-/// Verifies a link proof through the host function, after the cheap length check in the
-/// runtime: `key_bytes` is the public key's length and `indicators` the ciphertext count.
+/// Verifies a link proof through the host function, after the cheap length checks in the
+/// runtime. `seed` seeds the batch weights: the pallet passes its parent block hash, which
+/// the holder cannot know when it makes the proof.
 pub fn verify_link(
+	seed: &[u8; 32],
 	context: &crate::link::LinkContext,
 	public_key: &[u8],
 	ciphertexts: &[u8],
@@ -138,7 +142,7 @@ pub fn verify_link(
 		return Err(crate::link::LinkError::WrongLength);
 	}
 	let commitments: Vec<u8> = commitments.iter().flatten().copied().collect();
-	crate::link::LinkError::from_code(medshare_zk::verify_link(&context.to_bytes(), public_key, ciphertexts, &commitments, proof))
+	crate::link::LinkError::from_code(medshare_zk::verify_link(seed, &context.to_bytes(), public_key, ciphertexts, &commitments, proof))
 }
 
 /// Checks through the host function that a verifying key is well formed and made for

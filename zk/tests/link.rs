@@ -12,6 +12,8 @@ use rand_chacha::ChaCha20Rng;
 use rand_core_010::SeedableRng;
 use std::sync::OnceLock;
 
+/// The verifier's batch seed (a parent block hash on chain).
+const SEED: [u8; 32] = [0x5e; 32];
 const CONTEXT: LinkContext = LinkContext { genesis_hash: [0x77; 32], holder: [0x22; 32], request_id: 7, session_id: 3 };
 
 fn rng(seed: u64) -> ChaCha20Rng {
@@ -70,7 +72,7 @@ fn statement<'a>(s: &'a Session, key: &'a PublicKey) -> LinkStatement<'a> {
 }
 
 fn verify(s: &Session) -> Result<(), LinkError> {
-	let batched = link::verify(&statement(s, keypair().public()), &s.proof);
+	let batched = link::verify(&statement(s, keypair().public()), &s.proof, &SEED);
 	let single = link::verify_unbatched(&statement(s, keypair().public()), &s.proof);
 	assert_eq!(batched, single, "batched and unbatched verification agree");
 	batched
@@ -97,9 +99,9 @@ fn honest_proofs_verify_across_chunks_and_have_the_documented_size() {
 	let key = keypair().public();
 	let ciphertexts: Vec<u8> = s.ciphertexts.iter().flat_map(|c| c.to_bytes(key)).collect();
 	let commitments: Vec<u8> = s.commitments.iter().flatten().copied().collect();
-	assert_eq!(link::verify_encoded(&CONTEXT.to_bytes(), &key.to_bytes(), &ciphertexts, &commitments, &s.proof), Ok(()));
+	assert_eq!(link::verify_encoded(&SEED, &CONTEXT.to_bytes(), &key.to_bytes(), &ciphertexts, &commitments, &s.proof), Ok(()));
 	assert_eq!(
-		medshare_zk::verify::verify_link(&CONTEXT, &key.to_bytes(), &ciphertexts, &s.commitments, &s.proof),
+		medshare_zk::verify::verify_link(&SEED, &CONTEXT, &key.to_bytes(), &ciphertexts, &s.commitments, &s.proof),
 		Ok(())
 	);
 }
@@ -156,7 +158,7 @@ fn a_proof_for_another_context_or_key_is_refused() {
 		LinkContext { genesis_hash: [0x78; 32], ..CONTEXT },
 	] {
 		let statement = LinkStatement { context: other, ..statement(&s, key) };
-		assert_eq!(link::verify(&statement, &s.proof), Err(LinkError::CommitmentEquationFailed), "{other:?}");
+		assert_eq!(link::verify(&statement, &s.proof, &SEED), Err(LinkError::CommitmentEquationFailed), "{other:?}");
 	}
 	// The same proof against another holder key (same size, so the same proof length): the
 	// ciphertexts are the other key's too, re-encrypted under it.
@@ -164,7 +166,7 @@ fn a_proof_for_another_context_or_key_is_refused() {
 	let mut rng = rng(51);
 	let reencrypted: Vec<Ciphertext> = s.values.iter().map(|&m| other.encrypt_u64(u64::from(m), &mut rng)).collect();
 	let statement = LinkStatement { context: CONTEXT, public_key: other.public(), ciphertexts: &reencrypted, commitments: &s.commitments };
-	assert_eq!(link::verify(&statement, &s.proof), Err(LinkError::CommitmentEquationFailed));
+	assert_eq!(link::verify(&statement, &s.proof, &SEED), Err(LinkError::CommitmentEquationFailed));
 }
 
 #[test]
@@ -174,7 +176,7 @@ fn swapped_ciphertexts_are_refused() {
 	let mut swapped = s.ciphertexts.clone();
 	swapped.swap(0, 1);
 	let statement = LinkStatement { ciphertexts: &swapped, ..statement(&s, keypair().public()) };
-	assert_eq!(link::verify(&statement, &s.proof), Err(LinkError::CommitmentEquationFailed));
+	assert_eq!(link::verify(&statement, &s.proof, &SEED), Err(LinkError::CommitmentEquationFailed));
 	// Or proven in the swapped order: each ciphertext then holds the other slot's value.
 	let values = values(3);
 	let plaintexts = [values[1], values[0], values[2]].map(BigUint::from).to_vec();
@@ -186,14 +188,14 @@ fn a_proof_about_another_commitment_is_refused() {
 	let s = honest(&values(3), 70);
 	let (_, other_commitments) = commitments(&values(3), 72);
 	let statement = LinkStatement { commitments: &other_commitments, ..statement(&s, keypair().public()) };
-	assert_eq!(link::verify(&statement, &s.proof), Err(LinkError::CommitmentMismatch));
+	assert_eq!(link::verify(&statement, &s.proof, &SEED), Err(LinkError::CommitmentMismatch));
 }
 
 #[test]
 fn truncated_oversized_and_malformed_proofs_are_refused() {
 	let s = honest(&values(2), 80);
 	let key = keypair().public();
-	let check = |proof: &[u8]| link::verify(&statement(&s, key), proof);
+	let check = |proof: &[u8]| link::verify(&statement(&s, key), proof, &SEED);
 	assert_eq!(check(&s.proof[..s.proof.len() - 1]), Err(LinkError::WrongLength));
 	assert_eq!(check(&[s.proof.clone(), vec![0]].concat()), Err(LinkError::WrongLength));
 	assert_eq!(check(&[]), Err(LinkError::WrongLength));
@@ -212,10 +214,10 @@ fn truncated_oversized_and_malformed_proofs_are_refused() {
 	assert_eq!(check(&bad), Err(LinkError::MalformedPaillierElement));
 	// Statement errors: no ciphertexts, or a commitment count that does not fit.
 	let none = LinkStatement { ciphertexts: &[], ..statement(&s, key) };
-	assert_eq!(link::verify(&none, &s.proof), Err(LinkError::MalformedStatement));
+	assert_eq!(link::verify(&none, &s.proof, &SEED), Err(LinkError::MalformedStatement));
 	let two = [s.commitments[0]; 2];
 	let wrong = LinkStatement { commitments: &two, ..statement(&s, key) };
-	assert_eq!(link::verify(&wrong, &s.proof), Err(LinkError::MalformedStatement));
+	assert_eq!(link::verify(&wrong, &s.proof, &SEED), Err(LinkError::MalformedStatement));
 }
 
 #[test]
@@ -254,7 +256,7 @@ proptest! {
 		let mut other = s.ciphertexts.clone();
 		other[i] = keypair().encrypt_u64(u64::from(values[i]), &mut rng(seed ^ 1));
 		let statement_other = LinkStatement { ciphertexts: &other, ..statement(&s, keypair().public()) };
-		prop_assert!(link::verify(&statement_other, &s.proof).is_err());
+		prop_assert!(link::verify(&statement_other, &s.proof, &SEED).is_err());
 		// Response i moved by `bump`.
 		let mut bad = s.proof.clone();
 		let at = response_offset(i);
@@ -262,6 +264,6 @@ proptest! {
 		let bytes = z.to_bytes_be();
 		bad[at..at + RESPONSE_BYTES].fill(0);
 		bad[at + RESPONSE_BYTES - bytes.len()..at + RESPONSE_BYTES].copy_from_slice(&bytes);
-		prop_assert!(link::verify(&statement(&s, keypair().public()), &bad).is_err());
+		prop_assert!(link::verify(&statement(&s, keypair().public()), &bad, &SEED).is_err());
 	}
 }

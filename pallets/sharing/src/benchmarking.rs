@@ -76,8 +76,13 @@ fn public_key(fixture: &Fixture) -> EncodedPublicKey {
 /// of the right size: only the key-registration benchmarks verify parameters, with the key
 /// fixtures.
 fn registered_key(fixture: &Fixture) -> RegisteredKey {
-	let key = public_key(fixture);
-	let residue = || medshare_paillier::EncodedResidue::new(fixture.public_key.clone()).expect("fits");
+	registered_key_of(&fixture.public_key)
+}
+
+/// [`registered_key`] of any key's bytes.
+fn registered_key_of(public_key: &[u8]) -> RegisteredKey {
+	let key = EncodedPublicKey::new(public_key.to_vec()).expect("the fixture key fits");
+	let residue = || medshare_paillier::EncodedResidue::new(public_key.to_vec()).expect("fits");
 	RegisteredKey {
 		ring_pedersen: EncodedRingPedersen { s: residue(), t: residue() },
 		key_hash: sp_core::H256(sp_io::hashing::blake2_256(key.as_bytes())),
@@ -155,6 +160,16 @@ fn stored_request<T: Config>(institution: &T::AccountId, count: u32) -> RequestI
 
 /// A session of `holder` in `request_id`, in `state`, written to storage with its deposit held.
 fn stored_session<T: Config>(request_id: RequestId, holder: &T::AccountId, state: SessionState) -> SessionId {
+	stored_session_committed::<T>(request_id, holder, state, vec![[0u8; 32]])
+}
+
+/// [`stored_session`] with the eligibility proofs' data commitments h.
+fn stored_session_committed<T: Config>(
+	request_id: RequestId,
+	holder: &T::AccountId,
+	state: SessionState,
+	data_commitments: Vec<[u8; 32]>,
+) -> SessionId {
 	let session_id = NextSessionId::<T>::get();
 	NextSessionId::<T>::put(session_id + 1);
 	let deposit = T::SessionDeposit::get();
@@ -170,7 +185,7 @@ fn stored_session<T: Config>(request_id: RequestId, holder: &T::AccountId, state
 		request_id,
 		holder.clone(),
 		fixtures::NONCE,
-		BoundedVec::truncate_from(vec![[0u8; 32]]),
+		BoundedVec::truncate_from(data_commitments),
 		now,
 		now.saturating_add(T::SessionLifetime::get()),
 		deposit,
@@ -353,20 +368,34 @@ mod benchmarks {
 		assert!(SessionByParticipant::<T>::contains_key(0, &holder));
 	}
 
-	/// `n` ciphertexts under a 4096-bit key for a request of `n` indicators.
+	/// `c` full chunks of ciphertexts (up to the largest request, 700 indicators) under a
+	/// holder key of size class `k` (2048 bits, or longer charged as 4096), with their link
+	/// proof verified natively: the first `c` chunks of the large fixture's proof, bound to
+	/// request 0 and session 0 on a chain with the fixtures' genesis hash.
 	#[benchmark]
-	fn submit_encrypted_data(n: Linear<1, { T::MaxIndicatorsPerRequest::get() }>) {
+	fn submit_encrypted_data(c: Linear<1, { T::MaxChunks::get() }>, k: Linear<0, 1>) {
 		let fixture = fixtures::large();
+		let link = &fixture.link[k as usize];
+		let count = (c as usize * medshare_zk::SLOTS)
+			.min(fixture.holders[0].values.len())
+			.min(T::MaxIndicatorsPerRequest::get() as usize);
+		let genesis = T::Hash::decode(&mut &fixtures::KEY_FIXTURE_GENESIS[..]).expect("32-byte hashes");
+		frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::zero(), genesis);
 		let who = institution::<T>(&fixture);
-		let request_id = stored_request::<T>(&who, n);
+		let request_id = stored_request::<T>(&who, count as u32);
 		let holder = funded::<T>(fixtures::HOLDER);
-		let session_id = stored_session::<T>(request_id, &holder, SessionState::Eligible);
-		HolderKeys::<T>::insert(&holder, registered_key(&fixture));
-		let key = public_key(&fixture);
-		let data = BoundedVec::truncate_from(ciphertexts(&key, n, 1));
+		let chunks = medshare_zk::statement::chunk_count(count);
+		let commitments = fixture.holders[0].data_commitments[..chunks].to_vec();
+		let session_id = stored_session_committed::<T>(request_id, &holder, SessionState::Eligible, commitments);
+		assert_eq!((request_id, session_id), (0, 0), "the fixture proof is bound to request 0 and session 0");
+		HolderKeys::<T>::insert(&holder, registered_key_of(&link.public_key));
+		let data = BoundedVec::truncate_from(
+			link.ciphertexts[..count].iter().map(|c| EncodedCiphertext::new(c.clone()).expect("fits")).collect(),
+		);
+		let proof = BoundedVec::truncate_from(link.proof[..medshare_zk::link::proof_len(link.public_key.len(), count)].to_vec());
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(holder), session_id, data);
+		_(RawOrigin::Signed(holder), session_id, data, proof);
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::DataSubmitted));
 	}

@@ -27,6 +27,9 @@ pub struct HolderProofs {
 	pub holder: [u8; 32],
 	/// Its (secret) values, one per requested indicator; tests use them to encrypt.
 	pub values: Vec<u32>,
+	/// The (secret) Jubjub blinding `r` of each chunk's data commitment; tests use them for
+	/// link proofs.
+	pub blindings: Vec<FieldBytes>,
 	/// h per chunk.
 	pub data_commitments: Vec<FieldBytes>,
 	/// One proof per chunk.
@@ -50,6 +53,22 @@ pub struct Fixture {
 	pub holders: Vec<HolderProofs>,
 	/// A real 2048-bit Paillier public key (for benchmarks, which cannot generate one).
 	pub public_key: Vec<u8>,
+	/// [`HOLDER`]'s step 4 with link proofs, one per key size class (2048 and 4096 bits), for
+	/// the benchmarks (empty in the small fixture: its tests prove at run time).
+	pub link: Vec<LinkFixture>,
+}
+
+/// A holder's encrypted data with its link proof, bound to [`KEY_FIXTURE_GENESIS`],
+/// [`HOLDER`], request 0 and session 0. The proof's first `c` chunks, with the first `c`
+/// chunks' ciphertexts and commitments, are a valid proof for those chunks alone.
+#[derive(Encode, Decode, Clone, Debug, PartialEq, Eq)]
+pub struct LinkFixture {
+	/// The holder's Paillier public key.
+	pub public_key: Vec<u8>,
+	/// One ciphertext of [`HolderProofs::values`] per indicator.
+	pub ciphertexts: Vec<Vec<u8>>,
+	/// The link proof.
+	pub proof: Vec<u8>,
 }
 
 fn decode(bytes: &[u8]) -> Fixture {

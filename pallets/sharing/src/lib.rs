@@ -78,6 +78,7 @@ pub mod pallet {
 		CiphertextError, KeyRegistrationError, ModulusProofError, ProofContext, PublicKey, PublicKeyError,
 		RingPedersenProofError,
 	};
+	use medshare_zk::link::{LinkContext, LinkError};
 	use medshare_zk::VerifyError;
 	use sp_core::H256;
 	use sp_runtime::traits::{Saturating, Zero};
@@ -100,6 +101,17 @@ pub mod pallet {
 		BlockNumberFor<T>,
 		<T as Config>::MaxChunks,
 	>;
+	/// The longest link proof (step 4): the largest request under the largest accepted key.
+	pub struct MaxLinkProofBytes<T>(core::marker::PhantomData<T>);
+	impl<T: Config> Get<u32> for MaxLinkProofBytes<T> {
+		fn get() -> u32 {
+			medshare_zk::link::proof_len(
+				medshare_paillier::MAX_PUBLIC_KEY_BYTES as usize,
+				T::MaxIndicatorsPerRequest::get() as usize,
+			) as u32
+		}
+	}
+
 	/// The ciphertexts of an open session.
 	pub type SessionPayloadOf<T> =
 		SessionPayload<<T as Config>::MaxIndicatorsPerRequest, <T as Config>::MaxComparisonCiphertexts>;
@@ -478,6 +490,23 @@ pub mod pallet {
 		WrongCiphertextCount,
 		/// The account cannot pay the deposit.
 		InsufficientDeposit,
+		/// The link proof is not the length its key and indicator count require (truncated
+		/// or oversized).
+		LinkProofWrongLength,
+		/// The link proof holds a malformed Jubjub point or scalar, or a mask or nonce
+		/// response outside its group.
+		LinkProofMalformed,
+		/// A response of the link proof is at or above its bound `2^240`.
+		LinkResponseTooLarge,
+		/// The link proof speaks about another data commitment than the one the session's
+		/// eligibility proof made public.
+		LinkCommitmentMismatch,
+		/// The link proof's Jubjub equation fails: it was made for another session, holder,
+		/// key or order of ciphertexts, or is forged.
+		LinkCommitmentEquationFailed,
+		/// The link proof's Paillier equations fail: a ciphertext does not hold the committed
+		/// value.
+		LinkEncryptionEquationFailed,
 	}
 
 	impl<T> From<IndicatorError> for Error<T> {
@@ -541,6 +570,24 @@ pub mod pallet {
 				CiphertextError::WrongLength => Error::CiphertextWrongLength,
 				CiphertextError::NotBelowModulusSquared => Error::CiphertextNotBelowModulusSquared,
 				CiphertextError::NotCoprime => Error::CiphertextNotCoprime,
+			}
+		}
+	}
+
+	impl<T> From<LinkError> for Error<T> {
+		fn from(error: LinkError) -> Self {
+			match error {
+				LinkError::WrongLength => Error::LinkProofWrongLength,
+				// The pallet builds the statement from registered, validated values; a
+				// malformed one cannot come from the caller but is refused all the same.
+				LinkError::MalformedStatement
+				| LinkError::MalformedPoint
+				| LinkError::MalformedScalar
+				| LinkError::MalformedPaillierElement => Error::LinkProofMalformed,
+				LinkError::ResponseTooLarge => Error::LinkResponseTooLarge,
+				LinkError::CommitmentMismatch => Error::LinkCommitmentMismatch,
+				LinkError::CommitmentEquationFailed => Error::LinkCommitmentEquationFailed,
+				LinkError::EncryptionEquationFailed => Error::LinkEncryptionEquationFailed,
 			}
 		}
 	}
@@ -914,7 +961,9 @@ pub mod pallet {
 		}
 
 		/// Submits the holder's encrypted data (step 4) under its registered Paillier key PK_U:
-		/// one ciphertext E_U(m_i) per requested indicator, in request order. The session
+		/// one ciphertext E_U(m_i) per requested indicator, in request order, with the link
+		/// proof (Pi^link, PROTOCOL.md 9.2) that each holds exactly the value the session's
+		/// eligibility proof committed to. The proof is verified natively, batched; the session
 		/// records the key it used.
 		///
 		/// Origin: the session's holder, with a key registered by
@@ -922,14 +971,20 @@ pub mod pallet {
 		///
 		/// - `session_id`: the session.
 		/// - `ciphertexts`: E_U(m_i), each 2|n|/8 bytes, below n^2 and coprime to n.
+		/// - `link_proof`: `medshare_zk::link::proof_len(|n|/8, k)` bytes, bound to this chain,
+		///   holder, request and session.
 		///
 		/// Emits [`Event::EncryptedDataSubmitted`].
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::submit_encrypted_data(ciphertexts.len() as u32))]
+		#[pallet::weight(T::WeightInfo::submit_encrypted_data(
+			medshare_zk::statement::chunk_count(ciphertexts.len()) as u32,
+			ciphertexts.first().map_or(1, |c| Pallet::<T>::key_size_class_of_len(c.as_bytes().len() / 2)),
+		))]
 		pub fn submit_encrypted_data(
 			origin: OriginFor<T>,
 			session_id: SessionId,
 			ciphertexts: BoundedVec<EncodedCiphertext, T::MaxIndicatorsPerRequest>,
+			link_proof: BoundedVec<u8, MaxLinkProofBytes<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (mut session, request) = Self::session_step(session_id, SessionState::Eligible)?;
@@ -938,6 +993,16 @@ pub mod pallet {
 			ensure!(ciphertexts.len() == request.indicators.len(), Error::<T>::WrongCiphertextCount);
 			let key = PublicKey::from_encoded(&holder_key.key).map_err(Error::<T>::from)?;
 			Self::validate_ciphertexts(&key, &ciphertexts)?;
+			let context = LinkContext {
+				genesis_hash: Self::genesis_hash(),
+				holder: Self::account_bytes(&who),
+				request_id: session.request_id,
+				session_id,
+			};
+			let data: Vec<u8> = ciphertexts.iter().flat_map(|c| c.as_bytes().iter().copied()).collect();
+			let seed = sp_io::hashing::blake2_256(frame_system::Pallet::<T>::parent_hash().as_ref());
+			medshare_zk::verify::verify_link(&seed, &context, holder_key.key.as_bytes(), &data, &session.data_commitments, &link_proof)
+				.map_err(Error::<T>::from)?;
 
 			let data_hash = Self::hash_of(&ciphertexts);
 			session.holder_key_hash = Some(holder_key.key_hash);
@@ -1222,7 +1287,12 @@ pub mod pallet {
 		/// linear in a size component would undercharge at both ends; two classes fit exactly at
 		/// the usual 2048 bits and overcharge only the rare 3072-bit key.
 		pub fn key_size_class(key: &EncodedPublicKey) -> u32 {
-			u32::from(key.as_bytes().len() as u32 * 8 > medshare_paillier::MIN_MODULUS_BITS)
+			Self::key_size_class_of_len(key.as_bytes().len())
+		}
+
+		/// [`Pallet::key_size_class`] of a key of `key_bytes` bytes.
+		pub fn key_size_class_of_len(key_bytes: usize) -> u32 {
+			u32::from(key_bytes as u64 * 8 > u64::from(medshare_paillier::MIN_MODULUS_BITS))
 		}
 
 		/// Checks a verifying key through the `zk` host function.

@@ -252,6 +252,8 @@ mod session {
 	use frame_support::{traits::fungible::InspectHold, BoundedVec};
 	use medshare_paillier::proofs::{attacks, modulus, ring_pedersen, ProofContext};
 	use medshare_paillier::{compare, Ciphertext, EncodedKeyProof, Keypair};
+	use medshare_paillier::num_bigint;
+	use medshare_zk::link::LinkContext;
 	use std::collections::HashMap;
 	use std::sync::{Mutex, OnceLock};
 
@@ -365,8 +367,49 @@ mod session {
 		(cts, encoded)
 	}
 
+	/// What a link proof of session `session` by `holder` is bound to on the mock chain.
+	fn link_context(holder: [u8; 32], session: u64) -> LinkContext {
+		LinkContext { genesis_hash: MedicalSharing::genesis_hash(), holder, request_id: 0, session_id: session }
+	}
+
+	/// A link proof by the prover's own algorithm for `ciphertexts` (under HOLDER's key) and
+	/// the committed `values` of the small fixture's first holder.
+	fn link_proof_for(context: LinkContext, values: &[u32], ciphertexts: &[Ciphertext]) -> Vec<u8> {
+		let proofs = &small().holders[0];
+		medshare_zk::link::prove(
+			holder_keys(),
+			context,
+			values,
+			ciphertexts,
+			&proofs.blindings,
+			&proofs.data_commitments,
+			&mut rand_010::rng(),
+			|_, _| {},
+		)
+		.unwrap()
+	}
+
+	fn submit_data_with(session: u64, encoded: Vec<EncodedCiphertext>, proof: Vec<u8>) -> sp_runtime::DispatchResult {
+		MedicalSharing::submit_encrypted_data(
+			signed(HOLDER),
+			session,
+			BoundedVec::truncate_from(encoded),
+			BoundedVec::truncate_from(proof),
+		)
+	}
+
+	/// Submits `encoded` with HOLDER's honest link proof for them (an empty proof where the
+	/// bytes are no ciphertexts of the fixture's length under HOLDER's key, for the tests
+	/// that are refused before the proof is read).
 	fn submit_data(session: u64, encoded: Vec<EncodedCiphertext>) -> sp_runtime::DispatchResult {
-		MedicalSharing::submit_encrypted_data(signed(HOLDER), session, BoundedVec::truncate_from(encoded))
+		let key = holder_keys().public();
+		let values = &small().holders[0].values;
+		let ciphertexts: Option<Vec<Ciphertext>> = encoded.iter().map(|c| key.ciphertext_from_encoded(c).ok()).collect();
+		let proof = match ciphertexts {
+			Some(cts) if cts.len() == values.len() => link_proof_for(link_context(HOLDER, session), values, &cts),
+			_ => Vec::new(),
+		};
+		submit_data_with(session, encoded, proof)
 	}
 
 	fn comparison(fixture: &Fixture, data: &[Ciphertext]) -> Vec<EncodedCiphertext> {
@@ -1003,7 +1046,12 @@ mod session {
 			assert_ok!(submit_eligibility(fixture, 0));
 			let (_, encoded) = encrypted_data(fixture);
 			assert_noop!(
-				MedicalSharing::submit_encrypted_data(signed(OTHER_HOLDER), 0, BoundedVec::truncate_from(encoded.clone())),
+				MedicalSharing::submit_encrypted_data(
+					signed(OTHER_HOLDER),
+					0,
+					BoundedVec::truncate_from(encoded.clone()),
+					Default::default()
+				),
 				Error::<Test>::NotSessionHolder
 			);
 			assert_noop!(submit_data(1, encoded.clone()), Error::<Test>::SessionNotFound);
@@ -1030,6 +1078,158 @@ mod session {
 			let mut bad = encoded.clone();
 			bad[0] = EncodedCiphertext::new(vec![1u8; 300]).unwrap();
 			assert_noop!(submit_data(0, bad), Error::<Test>::CiphertextWrongLength);
+		})
+	}
+
+	// ---- step 4: the link proof (PROTOCOL.md 9.2) ----
+
+	/// HOLDER's session 0 with ciphertexts of `plaintexts` in place of the committed values,
+	/// proven by the prover's own algorithm: the best a holder can do.
+	fn cheating_data(plaintexts: &[num_bigint::BigUint]) -> (Vec<EncodedCiphertext>, Vec<u8>) {
+		let key = holder_keys();
+		let mut rng = rand_010::rng();
+		let cts: Vec<Ciphertext> = plaintexts.iter().map(|x| key.encrypt(x, &mut rng)).collect();
+		let proof = link_proof_for(link_context(HOLDER, 0), &small().holders[0].values, &cts);
+		(encode_all(&cts, key.public()), proof)
+	}
+
+	fn committed_plaintexts() -> Vec<num_bigint::BigUint> {
+		small().holders[0].values.iter().map(|&m| num_bigint::BigUint::from(m)).collect()
+	}
+
+	#[test]
+	fn encrypting_m_plus_2_400_is_refused_at_step_4() {
+		// The attack of issue 11: E(m + 2^400) would let the holder read the institution's
+		// blinding factors, and so its exact ranges, out of the comparison.
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			let mut plaintexts = committed_plaintexts();
+			plaintexts[0] += num_bigint::BigUint::from(1u32) << 400u32;
+			let (encoded, proof) = cheating_data(&plaintexts);
+			assert_noop!(submit_data_with(0, encoded, proof), Error::<Test>::LinkEncryptionEquationFailed);
+			assert_eq!(Sessions::<Test>::get(0).unwrap().state, SessionState::Eligible);
+		})
+	}
+
+	#[test]
+	fn encrypting_any_other_value_is_refused_off_by_one_included() {
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			for (index, delta) in [(0usize, 1u32), (1, 1), (1, 1 << 20)] {
+				let mut plaintexts = committed_plaintexts();
+				plaintexts[index] += delta;
+				let (encoded, proof) = cheating_data(&plaintexts);
+				assert_noop!(submit_data_with(0, encoded, proof), Error::<Test>::LinkEncryptionEquationFailed);
+			}
+			// Swapped: each ciphertext holds the other indicator's value.
+			let mut plaintexts = committed_plaintexts();
+			plaintexts.swap(0, 1);
+			let (encoded, proof) = cheating_data(&plaintexts);
+			assert_noop!(submit_data_with(0, encoded, proof), Error::<Test>::LinkEncryptionEquationFailed);
+			// Honest ciphertexts submitted in swapped order with their honest proof.
+			let (mut encoded, proof) = cheating_data(&committed_plaintexts());
+			encoded.swap(0, 1);
+			assert_noop!(submit_data_with(0, encoded, proof), Error::<Test>::LinkCommitmentEquationFailed);
+		})
+	}
+
+	#[test]
+	fn a_link_proof_for_another_session_holder_chain_or_key_is_refused() {
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			let values = &fixture.holders[0].values;
+			let key = holder_keys();
+			let cts = compare::encrypt_values(key, values, &mut rand_010::rng());
+			let encoded = encode_all(&cts, key.public());
+			for context in [
+				link_context(HOLDER, 1),
+				link_context(OTHER_HOLDER, 0),
+				LinkContext { request_id: 1, ..link_context(HOLDER, 0) },
+				LinkContext { genesis_hash: [0x99; 32], ..link_context(HOLDER, 0) },
+			] {
+				let proof = link_proof_for(context, values, &cts);
+				assert_noop!(submit_data_with(0, encoded.clone(), proof), Error::<Test>::LinkCommitmentEquationFailed);
+			}
+			// Proven under another key PK_U (the institution's, same size) than the registered one.
+			let other = institution_keys();
+			let other_cts = compare::encrypt_values(other, values, &mut rand_010::rng());
+			let proofs = &fixture.holders[0];
+			let proof = medshare_zk::link::prove(
+				other,
+				link_context(HOLDER, 0),
+				values,
+				&other_cts,
+				&proofs.blindings,
+				&proofs.data_commitments,
+				&mut rand_010::rng(),
+				|_, _| {},
+			)
+			.unwrap();
+			let result = submit_data_with(0, encode_all(&other_cts, other.public()), proof);
+			assert!(result.is_err(), "another key's ciphertexts and proof are refused");
+			assert_eq!(Sessions::<Test>::get(0).unwrap().state, SessionState::Eligible);
+			// The honest proof still goes through.
+			assert_ok!(submit_data_with(0, encoded.clone(), link_proof_for(link_context(HOLDER, 0), values, &cts)));
+		})
+	}
+
+	#[test]
+	fn a_response_over_the_bound_or_a_truncated_or_oversized_link_proof_is_refused() {
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			let (encoded, proof) = cheating_data(&committed_plaintexts());
+			assert_noop!(
+				submit_data_with(0, encoded.clone(), proof[..proof.len() - 1].to_vec()),
+				Error::<Test>::LinkProofWrongLength
+			);
+			assert_noop!(
+				submit_data_with(0, encoded.clone(), [proof.clone(), vec![0]].concat()),
+				Error::<Test>::LinkProofWrongLength
+			);
+			assert_noop!(submit_data_with(0, encoded.clone(), Vec::new()), Error::<Test>::LinkProofWrongLength);
+			// The first response plus Jubjub's group order: the same residue, so only the
+			// bound stops it.
+			let at = medshare_zk::link::CHUNK_HEADER_BYTES + 3 * 256;
+			let width = medshare_zk::link::RESPONSE_BYTES;
+			let z = num_bigint::BigUint::from_bytes_be(&proof[at..at + width]);
+			let order = num_bigint::BigUint::parse_bytes(
+				b"e7db4ea6533afa906673b0101343b00a6682093ccc81082d0970e5ed6f72cb7",
+				16,
+			)
+			.unwrap();
+			let wrapped = (z + order).to_bytes_be();
+			let mut bad = proof.clone();
+			bad[at..at + width].fill(0);
+			bad[at + width - wrapped.len()..at + width].copy_from_slice(&wrapped);
+			assert_noop!(submit_data_with(0, encoded.clone(), bad), Error::<Test>::LinkResponseTooLarge);
+			// H_c replaced by a point off the subgroup encoding.
+			let mut bad = proof.clone();
+			bad[..32].fill(0xff);
+			assert_noop!(submit_data_with(0, encoded.clone(), bad), Error::<Test>::LinkProofMalformed);
+			assert_ok!(submit_data_with(0, encoded, proof));
+		})
+	}
+
+	#[test]
+	fn a_link_proof_about_another_holders_commitment_is_refused() {
+		with_request(|fixture| {
+			// OTHER_HOLDER's eligibility commitment is not HOLDER's: a proof opening HOLDER's
+			// commitment does not fit OTHER_HOLDER's session.
+			assert_ok!(submit_eligibility(fixture, 0));
+			assert_ok!(submit_eligibility(fixture, 1));
+			assert_ok!(MedicalSharing::register_holder_key(signed(OTHER_HOLDER), registration(holder_keys(), OTHER_HOLDER)));
+			let values = &fixture.holders[0].values;
+			let cts = compare::encrypt_values(holder_keys(), values, &mut rand_010::rng());
+			let proof = link_proof_for(link_context(OTHER_HOLDER, 1), values, &cts);
+			assert_noop!(
+				MedicalSharing::submit_encrypted_data(
+					signed(OTHER_HOLDER),
+					1,
+					BoundedVec::truncate_from(encode_all(&cts, holder_keys().public())),
+					BoundedVec::truncate_from(proof)
+				),
+				Error::<Test>::LinkCommitmentMismatch
+			);
 		})
 	}
 
@@ -1153,6 +1353,7 @@ mod session {
 		ranges: Vec<(u32, u32)>,
 		values: [Vec<u32>; 2],
 		key_bits: u32,
+		link_classes: &[u32],
 	) -> Fixture {
 		use medshare_zk::prove::{prove_eligibility, prove_requirement, Binding};
 		use medshare_zk::setup::{default_parameter_dir, load_or_create_dev_parameters, CircuitKind};
@@ -1185,8 +1386,40 @@ mod session {
 				fixtures::HolderProofs {
 					holder,
 					values,
+					blindings: proofs.iter().map(|p| p.blinding).collect(),
 					data_commitments: proofs.iter().map(|p| p.commitment).collect(),
 					proofs: proofs.iter().map(|p| p.proof.clone().try_into().unwrap()).collect(),
+				}
+			})
+			.collect::<Vec<_>>();
+		let link = link_classes
+			.iter()
+			.map(|&bits| {
+				let keypair = Keypair::generate(bits, &mut rng).unwrap();
+				let holder = &holders[0];
+				let ciphertexts =
+					keypair.encrypt_many(&holder.values.iter().map(|&m| u64::from(m)).collect::<Vec<_>>(), &mut rng);
+				let context = medshare_zk::link::LinkContext {
+					genesis_hash: fixtures::KEY_FIXTURE_GENESIS,
+					holder: HOLDER,
+					request_id: 0,
+					session_id: 0,
+				};
+				let proof = medshare_zk::link::prove(
+					&keypair,
+					context,
+					&holder.values,
+					&ciphertexts,
+					&holder.blindings,
+					&holder.data_commitments,
+					&mut rng,
+					|_, _| {},
+				)
+				.unwrap();
+				fixtures::LinkFixture {
+					public_key: keypair.public().to_bytes(),
+					ciphertexts: ciphertexts.iter().map(|c| c.to_bytes(keypair.public())).collect(),
+					proof,
 				}
 			})
 			.collect();
@@ -1198,6 +1431,7 @@ mod session {
 			requirement_proofs: chunks.iter().map(|c| c.proof.clone().try_into().unwrap()).collect(),
 			holders,
 			public_key: Keypair::generate(key_bits, &mut rand_010::rng()).unwrap().public().to_bytes(),
+			link,
 		}
 	}
 
@@ -1218,11 +1452,13 @@ mod session {
 			vec![(3612, 3747), (57, 93)],
 			[vec![3691, 121], vec![3553, 61]],
 			2048,
+			&[],
 		);
 		write_fixture("small", &fixture);
 	}
 
-	/// Rebuilds `fixtures/large.scale`: 700 indicators, a 4096-bit key (slow).
+	/// Rebuilds `fixtures/large.scale`: 700 indicators, a 4096-bit key, link proofs under a
+	/// 2048- and a 4096-bit holder key (slow).
 	#[test]
 	#[ignore]
 	fn regenerate_large_fixture() {
@@ -1232,6 +1468,7 @@ mod session {
 			(0..700).map(|i| (1_000 + i, 2_000 + i)).collect(),
 			[vec![1_500; 700], vec![2_500; 700]],
 			4096,
+			&[2048, 4096],
 		);
 		write_fixture("large", &fixture);
 	}

@@ -47,7 +47,7 @@ pub trait WeightInfo {
 	fn set_verifying_key() -> Weight;
 	fn create_request() -> Weight;
 	fn submit_eligibility() -> Weight;
-	fn submit_encrypted_data(n: u32, ) -> Weight;
+	fn submit_encrypted_data(c: u32, k: u32, ) -> Weight;
 	fn submit_comparison(n: u32, ) -> Weight;
 	fn submit_result() -> Weight;
 	fn close_request() -> Weight;
@@ -174,11 +174,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 700]`.
-	fn submit_encrypted_data(n: u32, ) -> Weight {
+	fn submit_encrypted_data(c: u32, k: u32, ) -> Weight {
 		// Proof size: measured `2145`, estimated `9658` bytes.
-		// Fastest run: 1_859_823_000 picoseconds.
 		Weight::from_parts(1_934_804_279, 9658)
-			.saturating_add(Weight::from_parts(444_379_069, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(60_000_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(300_000_000_000, 0).saturating_mul(c.into()).saturating_mul(k.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -304,9 +304,10 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
-	fn submit_encrypted_data(n: u32, ) -> Weight {
+	fn submit_encrypted_data(c: u32, k: u32, ) -> Weight {
 		Weight::from_parts(1_934_804_279, 9658)
-			.saturating_add(Weight::from_parts(444_379_069, 0).saturating_mul(n.into()))
+			.saturating_add(Weight::from_parts(60_000_000_000, 0).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(300_000_000_000, 0).saturating_mul(c.into()).saturating_mul(k.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
