@@ -247,7 +247,7 @@ pub enum Call {
 	RegisterHolderKey { registration: KeyRegistration },
 	CreateRequest { indicators: Vec<RequestedIndicator>, range_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]>, lifetime: u32 },
 	SubmitEligibility { request_id: u64, nonce: [u8; 32], data_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]> },
-	SubmitEncryptedData { session_id: u64, ciphertexts: Vec<Vec<u8>> },
+	SubmitEncryptedData { session_id: u64, ciphertexts: Vec<Vec<u8>>, link_proof: Vec<u8> },
 	SubmitComparison { session_id: u64, ciphertexts: Vec<Vec<u8>> },
 	SubmitResult { session_id: u64, ciphertexts: Vec<Vec<u8>> },
 }
@@ -280,7 +280,8 @@ impl Call {
 				vec![v(indicators), v(range_commitments), v(proofs), v(lifetime)],
 			Call::SubmitEligibility { request_id, nonce, data_commitments, proofs } =>
 				vec![v(request_id), v(nonce), v(data_commitments), v(proofs)],
-			Call::SubmitEncryptedData { session_id, ciphertexts } => vec![v(session_id), v(&bytes_list(ciphertexts))],
+			Call::SubmitEncryptedData { session_id, ciphertexts, link_proof } =>
+				vec![v(session_id), v(&bytes_list(ciphertexts)), v(&Bytes(link_proof.clone()))],
 			Call::SubmitComparison { session_id, ciphertexts } | Call::SubmitResult { session_id, ciphertexts } =>
 				vec![v(session_id), v(&bytes_list(ciphertexts))],
 		};
@@ -597,32 +598,59 @@ impl Chain {
 				session.state
 			))
 		})?;
+		Ok(self.session_call(session_id, session, "submit_result", expected).await?.0)
+	}
+
+	/// The holder's link proof of step 4, read from its `submit_encrypted_data` extrinsic in
+	/// the block that recorded the data (the chain verifies the proof and keeps only the
+	/// ciphertexts in state), with those ciphertexts checked against the session's data hash.
+	pub async fn link_proof(&self, session_id: u64, session: &Session) -> Result<(Vec<Vec<u8>>, Vec<u8>), ChainError> {
+		let expected = session.data_hash.ok_or_else(|| {
+			ChainError::NotFound(format!(
+				"session {session_id} has no encrypted data yet (state {:?}); the holder submits it with medshare holder submit-data",
+				session.state
+			))
+		})?;
+		let (ciphertexts, proof) = self.session_call(session_id, session, "submit_encrypted_data", expected).await?;
+		Ok((ciphertexts, proof.unwrap_or_default()))
+	}
+
+	/// The ciphertexts (and link proof, where the call has one) of a session's `call` in the
+	/// block of its last step, the one whose ciphertexts hash to `expected` (the pallet hashes
+	/// the SCALE encoding of the list; a failed duplicate of the call would not match).
+	async fn session_call(
+		&self,
+		session_id: u64,
+		session: &Session,
+		call: &str,
+		expected: [u8; 32],
+	) -> Result<(Vec<Vec<u8>>, Option<Vec<u8>>), ChainError> {
 		let at = self.at(u64::from(session.updated_at)).await?;
 		let extrinsics = at.extrinsics().fetch().await.map_err(rpc)?;
 		for extrinsic in extrinsics.iter() {
 			let extrinsic = extrinsic.map_err(rpc)?;
-			if extrinsic.pallet_name() != PALLET || extrinsic.call_name() != "submit_result" {
+			if extrinsic.pallet_name() != PALLET || extrinsic.call_name() != call {
 				continue;
 			}
 			let mut id = None;
 			let mut ciphertexts = None;
+			let mut proof = None;
 			for field in extrinsic.iter_call_data_fields() {
 				match field.name() {
 					"session_id" => id = field.decode_as::<u64>().ok(),
 					"ciphertexts" => ciphertexts = field.decode_as::<Vec<Bytes>>().ok(),
+					"link_proof" => proof = field.decode_as::<Bytes>().ok().map(|b| b.0),
 					_ => {},
 				}
 			}
 			let (Some(id), Some(ciphertexts)) = (id, ciphertexts) else { continue };
 			let ciphertexts: Vec<Vec<u8>> = ciphertexts.into_iter().map(|b| b.0).collect();
-			// The pallet hashes the SCALE encoding of the ciphertext list; a failed duplicate
-			// of the call in the same block would not match.
 			if id == session_id && sp_crypto_hashing::blake2_256(&codec::Encode::encode(&ciphertexts)) == expected {
-				return Ok(ciphertexts);
+				return Ok((ciphertexts, proof));
 			}
 		}
 		Err(ChainError::NotFound(format!(
-			"no submit_result for session {session_id} matching its result hash in block {}; is the node pruning block bodies?",
+			"no {call} for session {session_id} matching its recorded hash in block {}; is the node pruning block bodies?",
 			session.updated_at
 		)))
 	}

@@ -58,8 +58,8 @@ fn js_call(call: &Call) -> (String, serde_json::Value) {
 				proofs.iter().map(|p| hex(p)).collect::<Vec<_>>()
 			]),
 		),
-		Call::SubmitEncryptedData { session_id, ciphertexts } =>
-			("submitEncryptedData".into(), json!([session_id, hex_list(ciphertexts)])),
+		Call::SubmitEncryptedData { session_id, ciphertexts, link_proof } =>
+			("submitEncryptedData".into(), json!([session_id, hex_list(ciphertexts), hex(link_proof)])),
 		Call::SubmitComparison { session_id, ciphertexts } =>
 			("submitComparison".into(), json!([session_id, hex_list(ciphertexts)])),
 		Call::SubmitResult { session_id, ciphertexts } => ("submitResult".into(), json!([session_id, hex_list(ciphertexts)])),
@@ -113,9 +113,31 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 
 	let values: Vec<u32> = session_secrets.values.iter().map(|(_, _, v)| *v).collect();
 	let encrypted = ops::encrypt_with_progress(ctx.progress, &holder_key, &values);
+	let data_commitments: Vec<[u8; 32]> = session_secrets
+		.data_commitments
+		.iter()
+		.map(|c| hex::decode(c).ok().and_then(|bytes| bytes.try_into().ok()))
+		.collect::<Option<_>>()
+		.ok_or_else(|| OpError::LinkProve("a stored data commitment is not 32 bytes of hex".into()))?;
+	let context = medshare_zk::link::LinkContext {
+		genesis_hash: ctx.chain.genesis_hash(),
+		holder: input.holder.account().0,
+		request_id,
+		session_id,
+	};
+	let link_proof = ops::prove_link(
+		ctx.progress,
+		&holder_key,
+		context,
+		&values,
+		&encrypted,
+		&session_secrets.blindings,
+		&data_commitments,
+	)?;
 	let data = Call::SubmitEncryptedData {
 		session_id,
 		ciphertexts: encrypted.iter().map(|c| c.to_bytes(holder_key.public())).collect(),
+		link_proof,
 	};
 
 	let ranges: Vec<(u32, u32)> = request_secrets.indicators.iter().map(|i| (i.down, i.up)).collect();

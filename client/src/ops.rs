@@ -7,13 +7,14 @@ use std::path::PathBuf;
 
 use medshare_paillier::proofs::{modulus, ring_pedersen, ProofContext};
 use medshare_paillier::{compare, Ciphertext, Keypair, PublicKey};
+use medshare_zk::link::{LinkContext, LinkStatement};
 use medshare_zk::prove::{self, Binding, ProveError};
 use medshare_zk::setup::{self, CircuitKind};
 use rand_010::Rng;
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
-use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RequestedIndicator, SessionState};
+use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RequestedIndicator, Session, SessionState};
 use crate::fhir::{self, ImportError};
 use crate::progress::Progress;
 use crate::registry::RegistryEntry;
@@ -74,6 +75,10 @@ pub enum OpError {
 	MinWidthBelowRegistry { request_id: u64, name: String, code: String, requested: String, registry: String },
 	#[error("session {session_id} used another Paillier key of this account than the one in the state directory; only the key it was submitted under can open its comparison")]
 	SessionKeyMismatch { session_id: u64 },
+	#[error("the link proof could not be made: {0}. The local secrets of this session do not match its commitments on chain; open a new session")]
+	LinkProve(String),
+	#[error("the holder's encrypted data of session {session_id} is not proven to hold the values its eligibility proof checked ({error}); this client does not compare it. The chain verifies the same proof, so this means the node or the chain data is not to be trusted")]
+	LinkRefused { session_id: u64, error: String },
 }
 
 /// Everything a step needs besides its signer.
@@ -387,6 +392,7 @@ pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<
 	let values = holder_key
 		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice()))
 		.map_err(|e| OpError::BadChainData(format!("encrypted data: {e:?}")))?;
+	check_link_proof(ctx, session_id, &session, &holder_key, &values).await?;
 	let ranges: Vec<(u32, u32)> = secrets.indicators.iter().map(|i| (i.down, i.up)).collect();
 	let spinner = ctx.progress.spinner(format!("blinding and packing {} comparisons", ranges.len()));
 	let packed = compare::blind_and_pack(&holder_key, &values, &ranges, &mut rand_010::rng())
@@ -708,11 +714,68 @@ pub async fn submit_data(ctx: &Context, signer: &Signer, session_id: u64) -> Res
 	register_holder_key(ctx, signer).await?;
 	let values: Vec<u32> = secrets.values.iter().map(|(_, _, v)| *v).collect();
 	let ciphertexts = encrypt_with_progress(ctx.progress, &keypair, &values);
+	let context = LinkContext {
+		genesis_hash: ctx.chain.genesis_hash(),
+		holder: signer.account().0,
+		request_id: session.request_id,
+		session_id,
+	};
+	let link_proof = prove_link(ctx.progress, &keypair, context, &values, &ciphertexts, &secrets.blindings, &session.data_commitments)?;
 	let call = Call::SubmitEncryptedData {
 		session_id,
 		ciphertexts: ciphertexts.iter().map(|c| c.to_bytes(keypair.public())).collect(),
+		link_proof,
 	};
 	Ok(step_report(signer, submit(ctx, signer, call).await?))
+}
+
+/// The holder's link proof (Pi^link, PROTOCOL.md 9.2): its ciphertexts hold exactly the
+/// values its eligibility proofs committed to, one bar step per chunk.
+pub fn prove_link(
+	progress: Progress,
+	keypair: &Keypair,
+	context: LinkContext,
+	values: &[u32],
+	ciphertexts: &[Ciphertext],
+	blindings: &[String],
+	commitments: &[[u8; 32]],
+) -> Result<Vec<u8>, OpError> {
+	let blindings: Vec<[u8; 32]> = blindings
+		.iter()
+		.map(|b| hex::decode(b).ok().and_then(|bytes| bytes.try_into().ok()))
+		.collect::<Option<_>>()
+		.ok_or_else(|| OpError::LinkProve("a stored blinding is not 32 bytes of hex".into()))?;
+	let chunks = medshare_zk::statement::chunk_count(values.len());
+	let bar = progress.bar(chunks as u64, "proving the ciphertexts hold the committed values");
+	let proof = medshare_zk::link::prove(keypair, context, values, ciphertexts, &blindings, commitments, &mut rand_010::rng(), |done, _| {
+		bar.set_position(done as u64)
+	})
+	.map_err(|e| OpError::LinkProve(e.to_string()))?;
+	bar.finish_and_clear();
+	Ok(proof)
+}
+
+/// The institution's check before step 5: the holder's link proof, read from its extrinsic,
+/// verifies for the ciphertexts in state and the session's commitments.
+async fn check_link_proof(ctx: &Context, session_id: u64, session: &Session, holder_key: &PublicKey, values: &[Ciphertext]) -> Result<(), OpError> {
+	let (submitted, proof) = ctx.chain.link_proof(session_id, session).await?;
+	let in_state: Vec<Vec<u8>> = values.iter().map(|c| c.to_bytes(holder_key)).collect();
+	if submitted != in_state {
+		return Err(OpError::BadChainData(format!("session {session_id}: the submitted ciphertexts differ from those in state")));
+	}
+	let context = LinkContext {
+		genesis_hash: ctx.chain.genesis_hash(),
+		holder: session.holder.0,
+		request_id: session.request_id,
+		session_id,
+	};
+	let statement = LinkStatement { context, public_key: holder_key, ciphertexts: values, commitments: &session.data_commitments };
+	let mut seed = [0u8; 32];
+	rand_010::rng().fill_bytes(&mut seed);
+	let spinner = ctx.progress.spinner("verifying the holder's link proof".to_string());
+	let verdict = medshare_zk::link::verify(&statement, &proof, &seed);
+	spinner.finish_and_clear();
+	verdict.map_err(|e| OpError::LinkRefused { session_id, error: e.to_string() })
 }
 
 /// The result of `holder result`.

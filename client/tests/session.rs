@@ -7,6 +7,8 @@
 //!   `NotRequestInstitution`.
 //! - Keys are registered with their zero-knowledge proofs; version 1's attack modulus with the
 //!   best proofs its owner can forge is refused by the node with `ModulusProofNthRootFailed`.
+//! - A holder that encrypts `m + 2^400` with the best link proof it can make is refused by the
+//!   node with `LinkEncryptionEquationFailed` (PROTOCOL.md 9.2).
 //! - Privacy (PROTOCOL.md 5): no block header, extrinsic, event or state entry of any block
 //!   holds a plaintext value, range or result in any plausible encoding; positive controls
 //!   show that the same search finds what is really there.
@@ -71,6 +73,9 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 	let joined = cli.ok(&["holder", "join", "--suri", "//Charlie", "--request", &request_id.to_string()]);
 	let session_id = joined["session_id"].as_u64().unwrap();
 	let session = session_id.to_string();
+	// The attack of issue 11, E(m + 2^400) with the best link proof, is refused by the node;
+	// the honest data then goes through.
+	assert_eq!(support::shifted_data_error(&cli.url, state.path(), session_id), "LinkEncryptionEquationFailed");
 	cli.ok(&["holder", "submit-data", "--suri", "//Charlie", "--session", &session]);
 
 	// Dave is no institution of this request: the pallet refuses his comparison, even though

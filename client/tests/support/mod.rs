@@ -295,3 +295,58 @@ pub fn forged_holder_key_error(url: &str) -> String {
 		}
 	})
 }
+
+/// As `//Charlie` over RPC, submits the data of session `session_id` with the attack of issue
+/// 11: the first value encrypted as `m + 2^400` (which would let the holder read the
+/// institution's blinding, and so its exact range, out of the comparison), with the best link
+/// proof the holder can make (the prover's own algorithm over its real commitment). Returns
+/// the pallet error the node answers with: the link host function runs from the runtime's wasm.
+pub fn shifted_data_error(url: &str, state_dir: &Path, session_id: u64) -> String {
+	use medshare_client::chain::{Call, Chain};
+	use medshare_client::ops::load_keypair;
+	use medshare_client::signer::Signer;
+	use medshare_client::state::{SessionSecrets, StateDir};
+	use medshare_paillier::num_bigint::BigUint;
+	use medshare_zk::link::{self, LinkContext};
+	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+	runtime.block_on(async {
+		let chain = Chain::connect(url).await.expect("the node answers");
+		let charlie = Signer::from_uri("//Charlie").expect("a development URI");
+		let state = StateDir::new(state_dir);
+		let keypair = load_keypair(&state, &charlie).expect("Charlie's key");
+		let secrets: SessionSecrets = state
+			.require(&state.session_path(&chain.genesis(), session_id), "session secrets", "joined first")
+			.expect("Charlie's session secrets");
+		let session = chain.require_session(session_id).await.expect("the session");
+		let values: Vec<u32> = secrets.values.iter().map(|(_, _, v)| *v).collect();
+		let mut rng = rand_010::rng();
+		let ciphertexts: Vec<_> = values
+			.iter()
+			.enumerate()
+			.map(|(i, &m)| {
+				let shift = if i == 0 { BigUint::from(1u32) << 400u32 } else { BigUint::ZERO };
+				keypair.encrypt(&(BigUint::from(m) + shift), &mut rng)
+			})
+			.collect();
+		let blindings: Vec<[u8; 32]> =
+			secrets.blindings.iter().map(|b| hex_decode(b).try_into().expect("32 bytes")).collect();
+		let context = LinkContext {
+			genesis_hash: chain.genesis_hash(),
+			holder: charlie.account_bytes(),
+			request_id: session.request_id,
+			session_id,
+		};
+		let link_proof =
+			link::prove(&keypair, context, &values, &ciphertexts, &blindings, &session.data_commitments, &mut rng, |_, _| {})
+				.expect("the holder can make its best proof");
+		let call = Call::SubmitEncryptedData {
+			session_id,
+			ciphertexts: ciphertexts.iter().map(|c| c.to_bytes(keypair.public())).collect(),
+			link_proof,
+		};
+		match chain.submit(&call, &charlie.keypair).await {
+			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
+			Ok(included) => panic!("the shifted data was accepted in block {}", included.block),
+		}
+	})
+}
