@@ -976,10 +976,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::EncryptedDataSubmitted`].
 		#[pallet::call_index(6)]
-		#[pallet::weight(T::WeightInfo::submit_encrypted_data(
-			medshare_zk::statement::chunk_count(ciphertexts.len()) as u32,
-			ciphertexts.first().map_or(1, |c| Pallet::<T>::key_size_class_of_len(c.as_bytes().len() / 2)),
-		))]
+		#[pallet::weight(Pallet::<T>::encrypted_data_weight(&ciphertexts))]
 		pub fn submit_encrypted_data(
 			origin: OriginFor<T>,
 			session_id: SessionId,
@@ -1288,6 +1285,19 @@ pub mod pallet {
 		/// the usual 2048 bits and overcharge only the rare 3072-bit key.
 		pub fn key_size_class(key: &EncodedPublicKey) -> u32 {
 			Self::key_size_class_of_len(key.as_bytes().len())
+		}
+
+		/// The weight of `submit_encrypted_data`: per chunk, by the key size class the
+		/// ciphertexts' length implies (they must match the registered key, or the call fails
+		/// before any verification).
+		pub fn encrypted_data_weight(ciphertexts: &[EncodedCiphertext]) -> Weight {
+			let chunks = medshare_zk::statement::chunk_count(ciphertexts.len()) as u32;
+			let key_bytes = ciphertexts.first().map_or(usize::MAX, |c| c.as_bytes().len() / 2);
+			if Self::key_size_class_of_len(key_bytes) == 0 {
+				T::WeightInfo::submit_encrypted_data(chunks)
+			} else {
+				T::WeightInfo::submit_encrypted_data_long_key(chunks)
+			}
 		}
 
 		/// [`Pallet::key_size_class`] of a key of `key_bytes` bytes.
