@@ -121,10 +121,16 @@ pub enum LinkError {
 	CommitmentEquationFailed = 8,
 	/// The Paillier equations `(1 + N)^z_i w_i^N = A_i C_i^e` fail.
 	EncryptionEquationFailed = 9,
+	/// A ciphertext is not `2 |N|` bytes.
+	CiphertextWrongLength = 10,
+	/// A ciphertext is not below `N^2`.
+	CiphertextNotBelowModulusSquared = 11,
+	/// A ciphertext is not coprime to `N`.
+	CiphertextNotCoprime = 12,
 }
 
 impl LinkError {
-	const ALL: [LinkError; 9] = [
+	const ALL: [LinkError; 12] = [
 		LinkError::MalformedStatement,
 		LinkError::WrongLength,
 		LinkError::MalformedPoint,
@@ -134,6 +140,9 @@ impl LinkError {
 		LinkError::CommitmentMismatch,
 		LinkError::CommitmentEquationFailed,
 		LinkError::EncryptionEquationFailed,
+		LinkError::CiphertextWrongLength,
+		LinkError::CiphertextNotBelowModulusSquared,
+		LinkError::CiphertextNotCoprime,
 	];
 
 	/// The host function's code for this error (0 is success).
@@ -162,6 +171,9 @@ impl core::fmt::Display for LinkError {
 			Self::CommitmentMismatch => "the link proof's commitment is not the one the eligibility proof made public",
 			Self::CommitmentEquationFailed => "the link proof's commitment equation fails",
 			Self::EncryptionEquationFailed => "the link proof's encryption equations fail",
+			Self::CiphertextWrongLength => "a ciphertext is not twice the key's length",
+			Self::CiphertextNotBelowModulusSquared => "a ciphertext is not below n^2",
+			Self::CiphertextNotCoprime => "a ciphertext is not coprime to n",
 		})
 	}
 }
@@ -178,7 +190,7 @@ mod native {
 	use jubjub::{Fr, SubgroupPoint};
 	use medshare_paillier::link::{LinkEquation, LinkEquationError};
 	use medshare_paillier::num_bigint::BigUint;
-	use medshare_paillier::{Ciphertext, Keypair, PublicKey};
+	use medshare_paillier::{Ciphertext, CiphertextError, Keypair, PublicKey};
 	use merlin::Transcript;
 	use rand_core_010::CryptoRng;
 
@@ -524,12 +536,19 @@ mod native {
 		let context = LinkContext::from_bytes(context).ok_or(LinkError::MalformedStatement)?;
 		let public_key = PublicKey::from_bytes(public_key).map_err(|_| LinkError::MalformedStatement)?;
 		let width = public_key.ciphertext_byte_len();
-		if ciphertexts.is_empty() || ciphertexts.len() % width != 0 || commitments.len() % 32 != 0 {
+		if ciphertexts.is_empty() || commitments.len() % 32 != 0 {
 			return Err(LinkError::MalformedStatement);
 		}
-		let ciphertexts = public_key
-			.ciphertexts_from_bytes(ciphertexts.chunks(width))
-			.map_err(|_| LinkError::MalformedStatement)?;
+		if ciphertexts.len() % width != 0 {
+			return Err(LinkError::CiphertextWrongLength);
+		}
+		// The ciphertexts are validated here, natively, and not in the runtime: with 700
+		// 4096-bit ciphertexts that saves a third of the call's weight.
+		let ciphertexts = public_key.ciphertexts_from_bytes(ciphertexts.chunks(width)).map_err(|invalid| match invalid.error {
+			CiphertextError::WrongLength => LinkError::CiphertextWrongLength,
+			CiphertextError::NotBelowModulusSquared => LinkError::CiphertextNotBelowModulusSquared,
+			CiphertextError::NotCoprime => LinkError::CiphertextNotCoprime,
+		})?;
 		let commitments: Vec<FieldBytes> = commitments
 			.chunks(32)
 			.map(|c| {

@@ -122,8 +122,9 @@ pub fn verify(
 	VerifyError::from_code(medshare_zk::verify(verifying_key, proof, &inputs))
 }
 
-/// Verifies a link proof through the host function, after the cheap length checks in the
-/// runtime. `seed` seeds the batch weights: the pallet passes its parent block hash, which
+/// Verifies a link proof through the host function, which validates the ciphertexts (precise
+/// `Ciphertext*` errors first), then the proof's length and content. `seed` seeds the batch
+/// weights: the pallet passes its parent block hash, which
 /// the holder cannot know when it makes the proof.
 pub fn verify_link(
 	seed: &[u8; 32],
@@ -135,11 +136,11 @@ pub fn verify_link(
 ) -> Result<(), crate::link::LinkError> {
 	let key_bytes = public_key.len();
 	let width = 2 * key_bytes;
-	if key_bytes == 0 || ciphertexts.is_empty() || ciphertexts.len() % width != 0 {
+	if key_bytes == 0 || ciphertexts.is_empty() {
 		return Err(crate::link::LinkError::MalformedStatement);
 	}
-	if proof.len() != crate::link::proof_len(key_bytes, ciphertexts.len() / width) {
-		return Err(crate::link::LinkError::WrongLength);
+	if ciphertexts.len() % width != 0 {
+		return Err(crate::link::LinkError::CiphertextWrongLength);
 	}
 	let commitments: Vec<u8> = commitments.iter().flatten().copied().collect();
 	crate::link::LinkError::from_code(medshare_zk::verify_link(seed, &context.to_bytes(), public_key, ciphertexts, &commitments, proof))

@@ -104,6 +104,16 @@ fn honest_proofs_verify_across_chunks_and_have_the_documented_size() {
 		medshare_zk::verify::verify_link(&SEED, &CONTEXT, &key.to_bytes(), &ciphertexts, &s.commitments, &s.proof),
 		Ok(())
 	);
+	// The host function validates the ciphertexts first, with errors of their own.
+	let with_second = |bytes: Vec<u8>| {
+		let mut all = ciphertexts[..512].to_vec();
+		all.extend(bytes);
+		all.extend_from_slice(&ciphertexts[1024..]);
+		medshare_zk::verify::verify_link(&SEED, &CONTEXT, &key.to_bytes(), &all, &s.commitments, &s.proof)
+	};
+	assert_eq!(with_second(vec![0; 512]), Err(LinkError::CiphertextNotCoprime));
+	assert_eq!(with_second(vec![0xff; 512]), Err(LinkError::CiphertextNotBelowModulusSquared));
+	assert_eq!(with_second(vec![1; 511]), Err(LinkError::CiphertextWrongLength));
 }
 
 #[test]
@@ -231,7 +241,7 @@ fn the_prover_refuses_values_that_do_not_open_the_commitment() {
 
 #[test]
 fn error_codes_round_trip() {
-	for code in 1..=9u32 {
+	for code in 1..=12u32 {
 		assert_eq!(LinkError::from_code(code).unwrap_err().code(), code);
 	}
 	assert_eq!(LinkError::from_code(0), Ok(()));

@@ -588,6 +588,9 @@ pub mod pallet {
 				LinkError::CommitmentMismatch => Error::LinkCommitmentMismatch,
 				LinkError::CommitmentEquationFailed => Error::LinkCommitmentEquationFailed,
 				LinkError::EncryptionEquationFailed => Error::LinkEncryptionEquationFailed,
+				LinkError::CiphertextWrongLength => Error::CiphertextWrongLength,
+				LinkError::CiphertextNotBelowModulusSquared => Error::CiphertextNotBelowModulusSquared,
+				LinkError::CiphertextNotCoprime => Error::CiphertextNotCoprime,
 			}
 		}
 	}
@@ -988,8 +991,10 @@ pub mod pallet {
 			ensure!(who == session.holder, Error::<T>::NotSessionHolder);
 			let holder_key = HolderKeys::<T>::get(&who).ok_or(Error::<T>::HolderKeyMissing)?;
 			ensure!(ciphertexts.len() == request.indicators.len(), Error::<T>::WrongCiphertextCount);
-			let key = PublicKey::from_encoded(&holder_key.key).map_err(Error::<T>::from)?;
-			Self::validate_ciphertexts(&key, &ciphertexts)?;
+			// Lengths here; the values are validated natively by the link host function, which
+			// answers with the same `Ciphertext*` errors (and before it reads the proof).
+			let width = 2 * holder_key.key.as_bytes().len();
+			ensure!(ciphertexts.iter().all(|c| c.as_bytes().len() == width), Error::<T>::CiphertextWrongLength);
 			let context = LinkContext {
 				genesis_hash: Self::genesis_hash(),
 				holder: Self::account_bytes(&who),
