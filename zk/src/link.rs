@@ -248,10 +248,19 @@ mod native {
 		t.append_message(b"H_c", &commitment.to_bytes());
 		let part = chunk_range(chunk, statement.ciphertexts.len());
 		t.append_u64(b"k", part.len() as u64);
+		let mut ciphertexts = digest_state();
 		for c in &statement.ciphertexts[part] {
-			t.append_message(b"C", &c.to_bytes(statement.public_key));
+			ciphertexts.update(&c.to_bytes(statement.public_key));
 		}
+		t.append_message(b"C", ciphertexts.finalize().as_bytes());
 		t
+	}
+
+	/// The fixed-width byte strings a transcript would otherwise absorb by the megabyte
+	/// (ciphertexts, masks, the whole proof) enter it as their BLAKE2s-256 digest: collision
+	/// resistance keeps the binding, and the transcript's hashing stays small.
+	fn digest_state() -> blake2s_simd::State {
+		blake2s_simd::Params::new().hash_length(32).personal(b"MedShLnk").to_state()
 	}
 
 	fn challenge(t: &mut Transcript, label: &'static [u8]) -> u128 {
@@ -339,9 +348,11 @@ mod native {
 					y += generator * fr_of(alpha);
 				}
 				let mut t = chunk_transcript(&statement, chunk, &commitment);
+				let mut mask_digest = digest_state();
 				for (mask, _) in &masks {
-					t.append_message(b"A", &mask.to_bytes(keypair.public()));
+					mask_digest.update(&mask.to_bytes(keypair.public()));
 				}
+				t.append_message(b"A", mask_digest.finalize().as_bytes());
 				t.append_message(b"Y", &y.to_bytes());
 				let e = challenge(&mut t, b"e");
 				let responses: Vec<BigUint> =
@@ -413,10 +424,11 @@ mod native {
 				return Err(LinkError::CommitmentMismatch);
 			}
 			let mut t = chunk_transcript(statement, chunk, &commitment);
+			let mut mask_digest = digest_state();
 			let (mut masks, mut nonce_responses, mut responses) = (Vec::new(), Vec::new(), Vec::new());
 			for _ in part {
 				let mask = take(2 * key_bytes);
-				t.append_message(b"A", mask);
+				mask_digest.update(mask);
 				masks.push(BigUint::from_bytes_be(mask));
 				nonce_responses.push(BigUint::from_bytes_be(take(key_bytes)));
 				let z = BigUint::from_bytes_be(take(RESPONSE_BYTES));
@@ -425,6 +437,7 @@ mod native {
 				}
 				responses.push(z);
 			}
+			t.append_message(b"A", mask_digest.finalize().as_bytes());
 			t.append_message(b"Y", &y.to_bytes());
 			let challenge = challenge(&mut t, b"e");
 			decoded.push(ChunkProof { commitment, y, z_r, masks, nonce_responses, responses, challenge });
@@ -441,7 +454,7 @@ mod native {
 		for chunk in decoded {
 			t.append_message(b"e", &chunk.challenge.to_le_bytes());
 		}
-		t.append_message(b"proof", proof);
+		t.append_message(b"proof", digest_state().update(proof).finalize().as_bytes());
 		let count: usize = decoded.iter().map(|c| c.responses.len()).sum();
 		let paillier = (0..count).map(|_| challenge(&mut t, b"lambda") >> (128 - WEIGHT_BITS)).collect();
 		let jubjub = decoded.iter().map(|_| fr_of_u128(challenge(&mut t, b"mu"))).collect();

@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn register_indicator() -> Weight {
 		// Proof size: measured `401`, estimated `3495` bytes.
-		// Fastest run: 410_017_000 picoseconds.
-		Weight::from_parts(439_761_000, 3495)
+		// Fastest run: 409_155_000 picoseconds.
+		Weight::from_parts(421_704_000, 3495)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(1881), added: 4356, mode: `MaxEncodedLen`)
 	fn approve_institution() -> Weight {
 		// Proof size: measured `204`, estimated `5346` bytes.
-		// Fastest run: 270_109_000 picoseconds.
-		Weight::from_parts(302_177_000, 5346)
+		// Fastest run: 270_831_000 picoseconds.
+		Weight::from_parts(282_558_000, 5346)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -88,9 +88,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_institution(c: u32, ) -> Weight {
 		// Proof size: measured `295`, estimated `5346` bytes.
-		// Fastest run: 117_173_313_000 picoseconds.
-		Weight::from_parts(124_584_614_645, 5346)
-			.saturating_add(Weight::from_parts(758_517_191_687, 0).saturating_mul(c.into()))
+		// Fastest run: 116_610_650_000 picoseconds.
+		Weight::from_parts(121_093_248_135, 5346)
+			.saturating_add(Weight::from_parts(736_523_755_697, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,9 +101,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_holder_key(c: u32, ) -> Weight {
 		// Proof size: measured `54`, estimated `3509` bytes.
-		// Fastest run: 115_444_645_000 picoseconds.
-		Weight::from_parts(119_622_305_135, 3509)
-			.saturating_add(Weight::from_parts(768_724_578_697, 0).saturating_mul(c.into()))
+		// Fastest run: 115_893_619_000 picoseconds.
+		Weight::from_parts(118_267_470_822, 3509)
+			.saturating_add(Weight::from_parts(840_750_175_010, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -111,8 +111,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn set_indicator_min_width() -> Weight {
 		// Proof size: measured `484`, estimated `3591` bytes.
-		// Fastest run: 313_223_000 picoseconds.
-		Weight::from_parts(330_599_000, 3591)
+		// Fastest run: 312_473_000 picoseconds.
+		Weight::from_parts(411_729_000, 3591)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -120,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Fastest run: 345_531_000 picoseconds.
-		Weight::from_parts(376_057_000, 0)
+		// Fastest run: 344_661_000 picoseconds.
+		Weight::from_parts(375_336_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	fn create_request() -> Weight {
 		// Proof size: measured `46326`, estimated `1821690` bytes.
-		// Fastest run: 168_258_862_000 picoseconds.
-		Weight::from_parts(173_692_394_000, 1821690)
+		// Fastest run: 167_695_889_000 picoseconds.
+		Weight::from_parts(172_880_112_000, 1821690)
 			.saturating_add(T::DbWeight::get().reads(705_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -161,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
 	fn submit_eligibility() -> Weight {
 		// Proof size: measured `8395`, estimated `9658` bytes.
-		// Fastest run: 31_144_636_000 picoseconds.
-		Weight::from_parts(31_678_186_000, 9658)
+		// Fastest run: 31_023_857_000 picoseconds.
+		Weight::from_parts(31_523_847_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -181,9 +181,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data(c: u32, ) -> Weight {
 		// Proof size: measured `1374`, estimated `9658` bytes.
-		// Fastest run: 120_978_965_000 picoseconds.
-		Weight::from_parts(60_952_707_538, 9658)
-			.saturating_add(Weight::from_parts(62_096_612_188, 0).saturating_mul(c.into()))
+		// Fastest run: 114_954_519_000 picoseconds.
+		Weight::from_parts(66_441_340_208, 9658)
+			.saturating_add(Weight::from_parts(50_800_217_390, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -202,9 +202,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
 		// Proof size: measured `2142`, estimated `9658` bytes.
-		// Fastest run: 358_232_444_000 picoseconds.
-		Weight::from_parts(221_351_839_428, 9658)
-			.saturating_add(Weight::from_parts(175_867_241_617, 0).saturating_mul(c.into()))
+		// Fastest run: 315_779_381_000 picoseconds.
+		Weight::from_parts(229_272_499_234, 9658)
+			.saturating_add(Weight::from_parts(140_205_735_791, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -217,9 +217,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `n` ranges over `[1, 34]`.
 	fn submit_comparison(n: u32, ) -> Weight {
 		// Proof size: measured `2058`, estimated `795079` bytes.
-		// Fastest run: 2_055_052_000 picoseconds.
-		Weight::from_parts(1_640_911_406, 795079)
-			.saturating_add(Weight::from_parts(582_478_955, 0).saturating_mul(n.into()))
+		// Fastest run: 2_132_185_000 picoseconds.
+		Weight::from_parts(2_181_803_264, 795079)
+			.saturating_add(Weight::from_parts(585_198_613, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -237,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof size: measured `8504`, estimated `9658` bytes.
-		// Fastest run: 2_890_378_000 picoseconds.
-		Weight::from_parts(3_085_447_000, 9658)
+		// Fastest run: 2_865_591_000 picoseconds.
+		Weight::from_parts(2_954_033_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -250,8 +250,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn close_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_098_966_000 picoseconds.
-		Weight::from_parts(1_215_539_000, 9658)
+		// Fastest run: 1_116_983_000 picoseconds.
+		Weight::from_parts(1_202_530_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -263,8 +263,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn clean_up_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_038_477_000 picoseconds.
-		Weight::from_parts(1_099_988_000, 9658)
+		// Fastest run: 1_090_304_000 picoseconds.
+		Weight::from_parts(1_166_847_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -280,8 +280,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
 	fn clean_up_session() -> Weight {
 		// Proof size: measured `6851`, estimated `9658` bytes.
-		// Fastest run: 1_291_001_000 picoseconds.
-		Weight::from_parts(1_345_682_000, 9658)
+		// Fastest run: 1_346_503_000 picoseconds.
+		Weight::from_parts(1_443_667_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -290,81 +290,81 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_indicator() -> Weight {
-		Weight::from_parts(439_761_000, 3495)
+		Weight::from_parts(421_704_000, 3495)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn approve_institution() -> Weight {
-		Weight::from_parts(302_177_000, 5346)
+		Weight::from_parts(282_558_000, 5346)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_institution(c: u32, ) -> Weight {
-		Weight::from_parts(124_584_614_645, 5346)
-			.saturating_add(Weight::from_parts(758_517_191_687, 0).saturating_mul(c.into()))
+		Weight::from_parts(121_093_248_135, 5346)
+			.saturating_add(Weight::from_parts(736_523_755_697, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_holder_key(c: u32, ) -> Weight {
-		Weight::from_parts(119_622_305_135, 3509)
-			.saturating_add(Weight::from_parts(768_724_578_697, 0).saturating_mul(c.into()))
+		Weight::from_parts(118_267_470_822, 3509)
+			.saturating_add(Weight::from_parts(840_750_175_010, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_indicator_min_width() -> Weight {
-		Weight::from_parts(330_599_000, 3591)
+		Weight::from_parts(411_729_000, 3591)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(376_057_000, 0)
+		Weight::from_parts(375_336_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_request() -> Weight {
-		Weight::from_parts(173_692_394_000, 1821690)
+		Weight::from_parts(172_880_112_000, 1821690)
 			.saturating_add(ParityDbWeight::get().reads(705_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_eligibility() -> Weight {
-		Weight::from_parts(31_678_186_000, 9658)
+		Weight::from_parts(31_523_847_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		Weight::from_parts(60_952_707_538, 9658)
-			.saturating_add(Weight::from_parts(62_096_612_188, 0).saturating_mul(c.into()))
+		Weight::from_parts(66_441_340_208, 9658)
+			.saturating_add(Weight::from_parts(50_800_217_390, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		Weight::from_parts(221_351_839_428, 9658)
-			.saturating_add(Weight::from_parts(175_867_241_617, 0).saturating_mul(c.into()))
+		Weight::from_parts(229_272_499_234, 9658)
+			.saturating_add(Weight::from_parts(140_205_735_791, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_comparison(n: u32, ) -> Weight {
-		Weight::from_parts(1_640_911_406, 795079)
-			.saturating_add(Weight::from_parts(582_478_955, 0).saturating_mul(n.into()))
+		Weight::from_parts(2_181_803_264, 795079)
+			.saturating_add(Weight::from_parts(585_198_613, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(3_085_447_000, 9658)
+		Weight::from_parts(2_954_033_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_request() -> Weight {
-		Weight::from_parts(1_215_539_000, 9658)
+		Weight::from_parts(1_202_530_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_request() -> Weight {
-		Weight::from_parts(1_099_988_000, 9658)
+		Weight::from_parts(1_166_847_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_session() -> Weight {
-		Weight::from_parts(1_345_682_000, 9658)
+		Weight::from_parts(1_443_667_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
