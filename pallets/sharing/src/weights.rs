@@ -67,8 +67,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn register_indicator() -> Weight {
 		// Proof size: measured `401`, estimated `3495` bytes.
-		// Fastest run: 409_155_000 picoseconds.
-		Weight::from_parts(421_704_000, 3495)
+		// Fastest run: 407_343_000 picoseconds.
+		Weight::from_parts(420_963_000, 3495)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -76,8 +76,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(1881), added: 4356, mode: `MaxEncodedLen`)
 	fn approve_institution() -> Weight {
 		// Proof size: measured `204`, estimated `5346` bytes.
-		// Fastest run: 270_831_000 picoseconds.
-		Weight::from_parts(282_558_000, 5346)
+		// Fastest run: 268_087_000 picoseconds.
+		Weight::from_parts(276_429_000, 5346)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -88,9 +88,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_institution(c: u32, ) -> Weight {
 		// Proof size: measured `295`, estimated `5346` bytes.
-		// Fastest run: 116_610_650_000 picoseconds.
-		Weight::from_parts(121_093_248_135, 5346)
-			.saturating_add(Weight::from_parts(736_523_755_697, 0).saturating_mul(c.into()))
+		// Fastest run: 115_729_446_000 picoseconds.
+		Weight::from_parts(118_731_874_166, 5346)
+			.saturating_add(Weight::from_parts(730_431_799_166, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -101,9 +101,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_holder_key(c: u32, ) -> Weight {
 		// Proof size: measured `54`, estimated `3509` bytes.
-		// Fastest run: 115_893_619_000 picoseconds.
-		Weight::from_parts(118_267_470_822, 3509)
-			.saturating_add(Weight::from_parts(840_750_175_010, 0).saturating_mul(c.into()))
+		// Fastest run: 115_450_684_000 picoseconds.
+		Weight::from_parts(120_255_732_302, 3509)
+			.saturating_add(Weight::from_parts(739_982_535_364, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -111,8 +111,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn set_indicator_min_width() -> Weight {
 		// Proof size: measured `484`, estimated `3591` bytes.
-		// Fastest run: 312_473_000 picoseconds.
-		Weight::from_parts(411_729_000, 3591)
+		// Fastest run: 309_689_000 picoseconds.
+		Weight::from_parts(317_460_000, 3591)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -120,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Fastest run: 344_661_000 picoseconds.
-		Weight::from_parts(375_336_000, 0)
+		// Fastest run: 194_097_000 picoseconds.
+		Weight::from_parts(201_849_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
@@ -140,8 +140,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	fn create_request() -> Weight {
 		// Proof size: measured `46326`, estimated `1821690` bytes.
-		// Fastest run: 167_695_889_000 picoseconds.
-		Weight::from_parts(172_880_112_000, 1821690)
+		// Fastest run: 165_465_498_000 picoseconds.
+		Weight::from_parts(170_237_751_000, 1821690)
 			.saturating_add(T::DbWeight::get().reads(705_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -161,8 +161,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
 	fn submit_eligibility() -> Weight {
 		// Proof size: measured `8395`, estimated `9658` bytes.
-		// Fastest run: 31_023_857_000 picoseconds.
-		Weight::from_parts(31_523_847_000, 9658)
+		// Fastest run: 29_716_903_000 picoseconds.
+		Weight::from_parts(30_018_069_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -181,9 +181,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data(c: u32, ) -> Weight {
 		// Proof size: measured `1374`, estimated `9658` bytes.
-		// Fastest run: 114_954_519_000 picoseconds.
-		Weight::from_parts(66_441_340_208, 9658)
-			.saturating_add(Weight::from_parts(50_800_217_390, 0).saturating_mul(c.into()))
+		// Fastest run: 56_375_619_000 picoseconds.
+		Weight::from_parts(32_867_940_479, 9658)
+			.saturating_add(Weight::from_parts(25_551_712_130, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -202,9 +202,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
 		// Proof size: measured `2142`, estimated `9658` bytes.
-		// Fastest run: 315_779_381_000 picoseconds.
-		Weight::from_parts(229_272_499_234, 9658)
-			.saturating_add(Weight::from_parts(140_205_735_791, 0).saturating_mul(c.into()))
+		// Fastest run: 237_414_877_000 picoseconds.
+		Weight::from_parts(163_104_827_117, 9658)
+			.saturating_add(Weight::from_parts(91_524_670_282, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -217,9 +217,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `n` ranges over `[1, 34]`.
 	fn submit_comparison(n: u32, ) -> Weight {
 		// Proof size: measured `2058`, estimated `795079` bytes.
-		// Fastest run: 2_132_185_000 picoseconds.
-		Weight::from_parts(2_181_803_264, 795079)
-			.saturating_add(Weight::from_parts(585_198_613, 0).saturating_mul(n.into()))
+		// Fastest run: 1_977_236_000 picoseconds.
+		Weight::from_parts(1_272_948_169, 795079)
+			.saturating_add(Weight::from_parts(581_560_483, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -237,8 +237,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof size: measured `8504`, estimated `9658` bytes.
-		// Fastest run: 2_865_591_000 picoseconds.
-		Weight::from_parts(2_954_033_000, 9658)
+		// Fastest run: 2_760_937_000 picoseconds.
+		Weight::from_parts(2_886_852_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -250,8 +250,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn close_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_116_983_000 picoseconds.
-		Weight::from_parts(1_202_530_000, 9658)
+		// Fastest run: 1_070_674_000 picoseconds.
+		Weight::from_parts(1_163_252_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -263,8 +263,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn clean_up_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_090_304_000 picoseconds.
-		Weight::from_parts(1_166_847_000, 9658)
+		// Fastest run: 1_035_042_000 picoseconds.
+		Weight::from_parts(1_111_805_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -280,8 +280,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
 	fn clean_up_session() -> Weight {
 		// Proof size: measured `6851`, estimated `9658` bytes.
-		// Fastest run: 1_346_503_000 picoseconds.
-		Weight::from_parts(1_443_667_000, 9658)
+		// Fastest run: 1_261_477_000 picoseconds.
+		Weight::from_parts(1_369_698_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -290,81 +290,81 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_indicator() -> Weight {
-		Weight::from_parts(421_704_000, 3495)
+		Weight::from_parts(420_963_000, 3495)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn approve_institution() -> Weight {
-		Weight::from_parts(282_558_000, 5346)
+		Weight::from_parts(276_429_000, 5346)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_institution(c: u32, ) -> Weight {
-		Weight::from_parts(121_093_248_135, 5346)
-			.saturating_add(Weight::from_parts(736_523_755_697, 0).saturating_mul(c.into()))
+		Weight::from_parts(118_731_874_166, 5346)
+			.saturating_add(Weight::from_parts(730_431_799_166, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_holder_key(c: u32, ) -> Weight {
-		Weight::from_parts(118_267_470_822, 3509)
-			.saturating_add(Weight::from_parts(840_750_175_010, 0).saturating_mul(c.into()))
+		Weight::from_parts(120_255_732_302, 3509)
+			.saturating_add(Weight::from_parts(739_982_535_364, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_indicator_min_width() -> Weight {
-		Weight::from_parts(411_729_000, 3591)
+		Weight::from_parts(317_460_000, 3591)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(375_336_000, 0)
+		Weight::from_parts(201_849_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_request() -> Weight {
-		Weight::from_parts(172_880_112_000, 1821690)
+		Weight::from_parts(170_237_751_000, 1821690)
 			.saturating_add(ParityDbWeight::get().reads(705_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_eligibility() -> Weight {
-		Weight::from_parts(31_523_847_000, 9658)
+		Weight::from_parts(30_018_069_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		Weight::from_parts(66_441_340_208, 9658)
-			.saturating_add(Weight::from_parts(50_800_217_390, 0).saturating_mul(c.into()))
+		Weight::from_parts(32_867_940_479, 9658)
+			.saturating_add(Weight::from_parts(25_551_712_130, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		Weight::from_parts(229_272_499_234, 9658)
-			.saturating_add(Weight::from_parts(140_205_735_791, 0).saturating_mul(c.into()))
+		Weight::from_parts(163_104_827_117, 9658)
+			.saturating_add(Weight::from_parts(91_524_670_282, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_comparison(n: u32, ) -> Weight {
-		Weight::from_parts(2_181_803_264, 795079)
-			.saturating_add(Weight::from_parts(585_198_613, 0).saturating_mul(n.into()))
+		Weight::from_parts(1_272_948_169, 795079)
+			.saturating_add(Weight::from_parts(581_560_483, 0).saturating_mul(n.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(2_954_033_000, 9658)
+		Weight::from_parts(2_886_852_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_request() -> Weight {
-		Weight::from_parts(1_202_530_000, 9658)
+		Weight::from_parts(1_163_252_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_request() -> Weight {
-		Weight::from_parts(1_166_847_000, 9658)
+		Weight::from_parts(1_111_805_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_session() -> Weight {
-		Weight::from_parts(1_443_667_000, 9658)
+		Weight::from_parts(1_369_698_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
