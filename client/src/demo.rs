@@ -95,10 +95,10 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 	let session_id = joined.session_id;
 
 	let data = ops::submit_data(ctx, &charlie, session_id).await?;
-	step("Charlie", "submitted her values encrypted under PK_U (submit_encrypted_data)".into(), Some(data.block));
+	step("Charlie", "submitted her values encrypted under PK_U, with the proof Pi^link that they are the values she committed to (submit_encrypted_data)".into(), Some(data.block));
 
 	let compared = ops::compare(ctx, &bob, session_id).await?;
-	step("Bob", "submitted the blinded comparison with his hidden ranges (submit_comparison)".into(), Some(compared.block));
+	step("Bob", "verified Charlie's link proof and submitted the blinded comparison with his hidden ranges (submit_comparison)".into(), Some(compared.block));
 
 	let answered = ops::holder_result(ctx, &charlie, session_id).await?;
 	step(
