@@ -113,12 +113,9 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 
 	let values: Vec<u32> = session_secrets.values.iter().map(|(_, _, v)| *v).collect();
 	let encrypted = ops::encrypt_with_progress(ctx.progress, &holder_key, &values);
-	let data_commitments: Vec<[u8; 32]> = session_secrets
-		.data_commitments
-		.iter()
-		.map(|c| hex::decode(c).ok().and_then(|bytes| bytes.try_into().ok()))
-		.collect::<Option<_>>()
-		.ok_or_else(|| OpError::LinkProve("a stored data commitment is not 32 bytes of hex".into()))?;
+	let Call::SubmitEligibility { data_commitments, .. } = &eligibility.call else {
+		unreachable!("prepare_eligibility makes submit_eligibility")
+	};
 	let context = medshare_zk::link::LinkContext {
 		genesis_hash: ctx.chain.genesis_hash(),
 		holder: input.holder.account().0,
@@ -132,7 +129,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 		&values,
 		&encrypted,
 		&session_secrets.blindings,
-		&data_commitments,
+		data_commitments,
 	)?;
 	let data = Call::SubmitEncryptedData {
 		session_id,

@@ -134,8 +134,9 @@ impl PublicKey {
 	}
 }
 
-/// `x` big-endian, left-padded with zeros to `width` bytes (`x` must fit).
-pub(crate) fn to_fixed_be(x: &BigUint, width: usize) -> Vec<u8> {
+/// `x` big-endian, left-padded with zeros to `width` bytes (`x` must fit): the encoding of
+/// ciphertexts, and of the integers of the proofs that speak about them.
+pub fn to_fixed_be(x: &BigUint, width: usize) -> Vec<u8> {
 	let bytes = x.to_bytes_be();
 	let mut out = vec![0u8; width];
 	let take = bytes.len().min(width);

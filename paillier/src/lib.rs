@@ -58,7 +58,7 @@ mod primes;
 #[cfg(feature = "std")]
 mod random;
 
-pub use ciphertext::{Ciphertext, CiphertextError, InvalidCiphertextAt};
+pub use ciphertext::{to_fixed_be, Ciphertext, CiphertextError, InvalidCiphertextAt};
 pub use key::{PublicKey, PublicKeyError, MAX_MODULUS_BITS, MIN_MODULUS_BITS};
 pub use layout::{
 	comparison_ciphertext_count, outcomes_per_ciphertext, result_ciphertext_count, slots_per_ciphertext, KAPPA, OUTCOME_BITS,

@@ -102,7 +102,7 @@ impl Keypair {
 		LinkProver {
 			keypair: self,
 			roots: self.nth_roots(),
-			mod_n: Mont::new_public(self.public().n()).expect("a key's modulus is odd"),
+			mod_n: self.public().mod_n(),
 		}
 	}
 }
@@ -134,11 +134,10 @@ impl LinkProver<'_> {
 impl PublicKey {
 	/// Range and group membership of every equation's mask and responses; the product of all
 	/// masks and nonce responses is a unit exactly when each of them is (one gcd for all).
-	fn check_link_inputs(&self, equations: &[LinkEquation<'_>]) -> Result<(), LinkEquationError> {
+	fn check_link_inputs(&self, mod_n: &Mont, equations: &[LinkEquation<'_>]) -> Result<(), LinkEquationError> {
 		let n = self.n();
 		// Montgomery products: each carries a factor R^-1, a unit, so the product is a unit
 		// exactly when every factor is.
-		let mod_n = Mont::new_public(n).expect("a key's modulus is odd");
 		let mut product = mod_n.load(&[1]);
 		let mut next = product.clone();
 		let mut t = mod_n.scratch();
@@ -161,6 +160,11 @@ impl PublicKey {
 		Ok(())
 	}
 
+	/// A Montgomery context modulo `N`.
+	fn mod_n(&self) -> Mont {
+		Mont::new_public(self.n()).expect("a key's modulus is odd")
+	}
+
 	/// `(1 + N)^z = 1 + (z mod N) N (mod N^2)`.
 	fn one_plus_n_pow(&self, z: &BigUint) -> BigUint {
 		((z % self.n()) * self.n() + 1u32) % self.n_squared()
@@ -169,7 +173,7 @@ impl PublicKey {
 	/// Checks every equation separately: an `N`-th power and an `e`-th power each. The
 	/// baseline the batched check is measured against, and the reference its tests use.
 	pub fn check_link_equations_each(&self, equations: &[LinkEquation<'_>]) -> Result<(), LinkEquationError> {
-		self.check_link_inputs(equations)?;
+		self.check_link_inputs(&self.mod_n(), equations)?;
 		let nn = &self.ctx.nn;
 		for eq in equations {
 			let w_n = nn.pow(&digits(eq.nonce_response), &self.ctx.n);
@@ -185,7 +189,8 @@ impl PublicKey {
 
 	/// Checks all equations at once with their weights (see the module documentation).
 	pub fn check_link_equations(&self, equations: &[LinkEquation<'_>]) -> Result<(), LinkEquationError> {
-		self.check_link_inputs(equations)?;
+		let mod_n = self.mod_n();
+		self.check_link_inputs(&mod_n, equations)?;
 		if equations.is_empty() {
 			return Ok(());
 		}
@@ -196,7 +201,6 @@ impl PublicKey {
 		// sum lambda_i z_i mod N.
 		let z_sum = equations.iter().fold(BigUint::zero(), |acc, eq| (acc + eq.response * eq.weight) % n);
 		// (prod w_i^lambda_i mod N)^N mod N^2: the N-th power depends on its base modulo N only.
-		let mod_n = Mont::new_public(n).expect("a key's modulus is odd");
 		let w_digits: Vec<Vec<u64>> = equations.iter().map(|eq| digits(eq.nonce_response)).collect();
 		let w_product = mod_n.multi_pow(&w_digits.iter().map(|d| &d[..]).collect::<Vec<_>>(), &weight_refs);
 		let left = nn.mul_mod(&digits(&self.one_plus_n_pow(&z_sum)), &nn.pow(&w_product, &self.ctx.n));

@@ -190,7 +190,7 @@ mod native {
 	use jubjub::{Fr, SubgroupPoint};
 	use medshare_paillier::link::{LinkEquation, LinkEquationError};
 	use medshare_paillier::num_bigint::BigUint;
-	use medshare_paillier::{Ciphertext, CiphertextError, Keypair, PublicKey};
+	use medshare_paillier::{to_fixed_be, Ciphertext, CiphertextError, Keypair, PublicKey};
 	use merlin::Transcript;
 	use rand_core_010::CryptoRng;
 
@@ -286,13 +286,6 @@ mod native {
 		Fr::from_bytes_wide(&wide)
 	}
 
-	fn fixed_be(x: &BigUint, width: usize) -> Vec<u8> {
-		let bytes = x.to_bytes_be();
-		let mut out = vec![0u8; width.saturating_sub(bytes.len())];
-		out.extend_from_slice(&bytes);
-		out
-	}
-
 	/// Proves that `ciphertexts` (made by `keypair`, in request order) encrypt `values`, the
 	/// integers committed in each chunk by `blindings` (the eligibility proof's `r`), whose
 	/// digests are `commitments`.
@@ -366,8 +359,8 @@ mod native {
 				proof.extend_from_slice(&z_r.to_repr());
 				for (((mask, mask_nonce), nonce), z) in masks.iter().zip(&nonces).zip(&responses) {
 					proof.extend_from_slice(&mask.to_bytes(keypair.public()));
-					proof.extend_from_slice(&fixed_be(&prover.nonce_response(mask_nonce, nonce, e), key_bytes));
-					proof.extend_from_slice(&fixed_be(z, RESPONSE_BYTES));
+					proof.extend_from_slice(&to_fixed_be(&prover.nonce_response(mask_nonce, nonce, e), key_bytes));
+					proof.extend_from_slice(&to_fixed_be(z, RESPONSE_BYTES));
 				}
 				break;
 			}

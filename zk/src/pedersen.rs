@@ -229,9 +229,11 @@ pub mod gadget {
 		value_bits: &[Vec<Boolean>],
 		blinding_bits: &[Boolean],
 	) -> Result<EdwardsPoint, SynthesisError> {
-		let mut sum = fixed_base_mul(cs.namespace(|| "blinding"), &blinding_generator(), blinding_bits)?;
+		let (g, h) = generators();
+		let mut sum = fixed_base_mul(cs.namespace(|| "blinding"), h, blinding_bits)?;
 		for (slot, bits) in value_bits.iter().enumerate() {
-			let term = fixed_base_mul(cs.namespace(|| format!("value {slot}")), &value_generator(slot), bits)?;
+			let generator = g.get(slot).copied().unwrap_or_else(|| value_generator(slot));
+			let term = fixed_base_mul(cs.namespace(|| format!("value {slot}")), &generator, bits)?;
 			sum = sum.add(cs.namespace(|| format!("sum {slot}")), &term)?;
 		}
 		Ok(sum)
