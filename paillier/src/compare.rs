@@ -211,7 +211,7 @@ fn get_bits(limbs: &[u64], pos: usize, len: u32) -> u128 {
 
 /// `a_i^-1` for every `a_i` (Montgomery form in and out) with one modular inversion
 /// (Montgomery's trick); `Err(i)` names a non-invertible input.
-fn batch_invert(pk: &PublicKey, bases: &[Limbs], residues: &[Limbs]) -> Result<Vec<Limbs>, usize> {
+pub(crate) fn batch_invert(pk: &PublicKey, bases: &[Limbs], residues: &[Limbs]) -> Result<Vec<Limbs>, usize> {
 	let nn = &pk.ctx.nn;
 	let len = nn.len();
 	let mut t = nn.scratch();

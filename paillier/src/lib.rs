@@ -42,6 +42,8 @@ mod small_primes;
 mod wire;
 
 #[cfg(feature = "std")]
+pub mod cmp;
+#[cfg(feature = "std")]
 pub mod compare;
 #[cfg(all(feature = "std", target_arch = "x86_64"))]
 mod ifma;
@@ -61,6 +63,11 @@ mod random;
 pub use ciphertext::{to_fixed_be, Ciphertext, CiphertextError, InvalidCiphertextAt};
 pub use key::{PublicKey, PublicKeyError, MAX_MODULUS_BITS, MIN_MODULUS_BITS};
 pub use layout::{
+	cmp_group_count, cmp_output_count, cmp_ring_pedersen_bases, cmp_slots_per_output, CMP_CHALLENGE_BITS,
+	CMP_CONSTANT_BITS, CMP_CONSTANT_RESPONSE_BITS, CMP_CONTENT_BITS, CMP_FACTOR_RESPONSE_BITS, CMP_REJECTION_BITS,
+	CMP_SLOT_BITS,
+};
+pub use layout::{
 	comparison_ciphertext_count, outcomes_per_ciphertext, result_ciphertext_count, slots_per_ciphertext, KAPPA, OUTCOME_BITS,
 	SLOT_BITS, VALUE_BITS,
 };
@@ -70,7 +77,7 @@ pub use wire::{
 	MAX_CIPHERTEXT_BYTES, MAX_KEY_PROOF_BYTES, MAX_PUBLIC_KEY_BYTES,
 };
 pub use proofs::host::KeyRegistrationError;
-pub use proofs::{ModulusProofError, ProofContext, RingPedersenProofError};
+pub use proofs::{comparison_proof_len, ComparisonProofError, ModulusProofError, ProofContext, RingPedersenProofError};
 
 #[cfg(feature = "std")]
 pub use keypair::{KeyGenError, Keypair, SecretKeyError};

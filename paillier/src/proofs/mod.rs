@@ -16,6 +16,8 @@ use core::fmt;
 
 #[cfg(feature = "test-attacks")]
 pub mod attacks;
+#[cfg(feature = "std")]
+pub mod bases;
 pub mod host;
 #[cfg(feature = "std")]
 pub mod modulus;
@@ -159,6 +161,97 @@ host_errors! {
 		Mismatch = 6,
 	}
 	unknown: Mismatch
+}
+
+host_errors! {
+	/// Why a comparison proof (Pi^cmp, docs/PROOFS.md) was refused. Codes are what the host
+	/// function returns.
+	ComparisonProofError {
+		/// The key, the ring-Pedersen bases, the context or the number of ciphertexts or
+		/// outputs does not fit the statement.
+		MalformedInput = 1,
+		/// The proof is not [`comparison_proof_len`] bytes for this key and request.
+		WrongLength = 2,
+		/// A holder ciphertext or an output is not a ciphertext of the key (not below `N^2`,
+		/// or not invertible).
+		InvalidCiphertext = 3,
+		/// A commitment, mask or nonce response is not below its modulus, or is zero.
+		NonCanonical = 4,
+		/// A commitment, mask or nonce response is not invertible.
+		NotUnit = 5,
+		/// A blinding-factor response is not below `2^CMP_FACTOR_RESPONSE_BITS`: a blinding
+		/// factor too large for its slot.
+		FactorResponseTooLarge = 6,
+		/// A constant response is not below `2^CMP_CONSTANT_RESPONSE_BITS`: a constant that
+		/// could push a slot past its bound.
+		ConstantResponseTooLarge = 7,
+		/// A randomness response of a ring-Pedersen commitment is too large.
+		RandomnessResponseTooLarge = 8,
+		/// A ring-Pedersen equation fails: the responses do not open the committed factors
+		/// and constants (or the proof was made for another statement).
+		CommitmentEquationFailed = 9,
+		/// A Paillier equation fails: some output is not the request's own ciphertexts, slot by
+		/// slot in order, raised to the committed factors with the committed constants.
+		ComparisonEquationFailed = 10,
+	}
+	unknown: ComparisonEquationFailed
+}
+
+impl fmt::Display for ComparisonProofError {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		f.write_str(match self {
+			Self::MalformedInput => "the comparison statement is malformed (key, bases, context or counts)",
+			Self::WrongLength => "the comparison proof has the wrong length for this key and request",
+			Self::InvalidCiphertext => "a ciphertext of the comparison is not a ciphertext of the holder's key",
+			Self::NonCanonical => "a value of the comparison proof is out of range",
+			Self::NotUnit => "a value of the comparison proof is not invertible",
+			Self::FactorResponseTooLarge => "a blinding factor of the comparison is too large for its slot",
+			Self::ConstantResponseTooLarge => "a constant of the comparison could push its slot past its bound",
+			Self::RandomnessResponseTooLarge => "a randomness response of the comparison proof is too large",
+			Self::CommitmentEquationFailed => "the comparison proof does not open its commitments",
+			Self::ComparisonEquationFailed => "an output is not formed from the request's own ciphertexts in order",
+		})
+	}
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for ComparisonProofError {}
+
+/// Bytes of one output's part of a comparison proof with `slots` slots, for a key of
+/// `key_bytes` bytes: `S`, `T` (`key_bytes` each), `A` (`2 key_bytes`), the nonce response
+/// (`key_bytes`), the randomness response (`key_bytes + 29`), then per slot the factor response
+/// (27 bytes) and the constant response (31 bytes), all big-endian.
+pub const fn comparison_output_proof_len(key_bytes: usize, slots: usize) -> usize {
+	6 * key_bytes + CMP_RANDOMNESS_EXTRA_BYTES + slots * (CMP_FACTOR_RESPONSE_BYTES + CMP_CONSTANT_RESPONSE_BYTES)
+}
+
+// Every response field has at least one byte beyond its bound, so that an oversized response
+// is refused for its size ([`ComparisonProofError::FactorResponseTooLarge`] and its siblings)
+// instead of being cut to fit.
+
+/// Bytes of a factor response (bound `2^208`, 27 bytes).
+pub const CMP_FACTOR_RESPONSE_BYTES: usize = crate::layout::CMP_FACTOR_RESPONSE_BITS as usize / 8 + 1;
+/// Bytes of a constant response (bound `2^241`, 31 bytes).
+pub const CMP_CONSTANT_RESPONSE_BYTES: usize = crate::layout::CMP_CONSTANT_RESPONSE_BITS as usize / 8 + 1;
+/// Bits of a randomness response beyond `|N|`: statistical hiding (80), challenge, rejection.
+pub const CMP_RANDOMNESS_EXTRA_BITS: u32 = 80 + crate::layout::CMP_CHALLENGE_BITS + crate::layout::CMP_REJECTION_BITS;
+/// Bytes of a randomness response beyond the key's width (bound `2^(|N| + 224)`, 29 bytes).
+pub const CMP_RANDOMNESS_EXTRA_BYTES: usize = CMP_RANDOMNESS_EXTRA_BITS as usize / 8 + 1;
+
+/// Length of a comparison proof for `indicators` indicators under a key of `key_bytes` bytes
+/// (0 for no indicators or a key too small to hold a slot).
+pub const fn comparison_proof_len(key_bytes: usize, indicators: usize) -> usize {
+	let per = crate::layout::cmp_slots_per_output((key_bytes * 8) as u32) as usize;
+	if per == 0 {
+		return 0;
+	}
+	let full = indicators / per;
+	let rest = indicators % per;
+	let mut len = 2 * full * comparison_output_proof_len(key_bytes, per);
+	if rest > 0 {
+		len += 2 * comparison_output_proof_len(key_bytes, rest);
+	}
+	len
 }
 
 impl fmt::Display for ModulusProofError {

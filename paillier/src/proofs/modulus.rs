@@ -178,7 +178,7 @@ pub fn prove<R: CryptoRng + ?Sized>(keypair: &Keypair, context: &ProofContext, r
 /// The proof bytes of commitment `w` and `rounds` for a key of `width` bytes.
 pub(crate) fn encode(w: &BigUint, rounds: &[Round], width: usize) -> Vec<u8> {
 	let mut proof = Vec::with_capacity(modulus_proof_len(width));
-	proof.extend_from_slice(&to_fixed_be(&w, width));
+	proof.extend_from_slice(&to_fixed_be(w, width));
 	for round in rounds {
 		proof.extend_from_slice(&to_fixed_be(&round.x, width));
 	}

@@ -1,0 +1,741 @@
+//! The proven comparison of PROTOCOL.md 9.3 (version 2): the blinded range comparison of
+//! steps 4-6 laid out so that the institution can prove, with Pi^cmp, that every slot of every
+//! output uses its own holder ciphertext, in request order, with a bounded blinding factor and a
+//! bounded constant. docs/PROOFS.md has the construction and its argument.
+//!
+//! Layout ([`crate::cmp_slots_per_output`] slots of [`CMP_SLOT_BITS`] bits per output, `P`):
+//! - step 4: the holder encrypts indicator `i` already in its slot, `E(m_i 2^(244 (i mod P)))`
+//!   ([`encrypt_values`]); Pi^link proves that plaintext;
+//! - step 5: for each group of `P` indicators the institution sends an alpha output
+//!   `prod c_i^rho_i (1 + N)^K r^N` and a beta output `prod (c_i^-1)^sigma_i (1 + N)^K' r'^N`
+//!   ([`blind`]), no packing by exponentiation, so the verifier's work is one multi-
+//!   exponentiation with short exponents; slot `p` of an output then holds
+//!   `x m' + k - 2^96 + 2^243` with `m' = +-m`;
+//! - step 6: the holder verifies Pi^cmp ([`verify`]) and only then decrypts ([`unpack`]).
+
+use alloc::vec::Vec;
+use core::ops::Range;
+use merlin::Transcript;
+use num_bigint::{BigInt, BigUint, Sign};
+use num_integer::Integer;
+use num_traits::{One, Zero};
+use rand_chacha::ChaCha20Rng;
+use rand_core_010::{CryptoRng, SeedableRng};
+use rayon::prelude::*;
+
+use crate::ciphertext::{to_fixed_be, Ciphertext};
+use crate::compare::{batch_invert, CompareError, Outcome};
+use crate::key::PublicKey;
+use crate::keypair::Keypair;
+use crate::layout::{
+	cmp_output_count, cmp_ring_pedersen_bases, cmp_slots_per_output, CMP_CHALLENGE_BITS, CMP_CONSTANT_RESPONSE_BITS,
+	CMP_CONSTANT_BITS, CMP_CONTENT_BITS, CMP_FACTOR_RESPONSE_BITS, CMP_SLOT_BITS, KAPPA, VALUE_BITS,
+};
+use crate::mont::{to_biguint, FixedBase, Limbs, Mont};
+use crate::proofs::bases::RingPedersenBases;
+use crate::proofs::{
+	comparison_output_proof_len, comparison_proof_len, ComparisonProofError, CMP_CONSTANT_RESPONSE_BYTES,
+	CMP_FACTOR_RESPONSE_BYTES, CMP_RANDOMNESS_EXTRA_BITS, CMP_RANDOMNESS_EXTRA_BYTES,
+};
+use crate::random;
+
+/// Domain separator of Pi^cmp's transcript; the version changes with the encoding.
+const DOMAIN: &[u8] = b"medshare/pi-cmp/v1";
+/// Domain separator of the batch weights.
+const BATCH_DOMAIN: &[u8] = b"medshare/pi-cmp/v1/batch";
+/// BLAKE2s personalisation of the digests that keep bulk data out of the merlin transcript.
+const DIGEST_PERSONAL: &[u8; 8] = b"MedShCmp";
+/// The constant's offset: an honest constant is `k = rho' - rho down + 2^96` or
+/// `sigma up + sigma' + 2^96`, so that it is non-negative.
+const CONSTANT_OFFSET_BITS: u32 = VALUE_BITS + KAPPA;
+/// Statistical hiding of a ring-Pedersen commitment: its randomness has `|N| + 80` bits.
+const HIDING_BITS: u32 = 80;
+
+/// What a comparison proof is bound to besides the public values it speaks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComparisonContext {
+	/// The chain's genesis hash.
+	pub genesis_hash: [u8; 32],
+	/// The institution (the prover) as the pallet's 32-byte account encoding.
+	pub institution: [u8; 32],
+	/// The holder (the verifier whose key and bases the proof uses).
+	pub holder: [u8; 32],
+	/// The request.
+	pub request_id: u64,
+	/// The session.
+	pub session_id: u64,
+}
+
+/// The public statement of Pi^cmp.
+#[derive(Clone, Copy)]
+pub struct ComparisonStatement<'a> {
+	/// The holder's key.
+	pub key: &'a PublicKey,
+	/// The holder's vector ring-Pedersen bases ([`cmp_ring_pedersen_bases`] of them).
+	pub bases: &'a RingPedersenBases,
+	/// What the proof is bound to.
+	pub context: &'a ComparisonContext,
+	/// The holder's ciphertexts of step 4, in request order ([`encrypt_values`]).
+	pub ciphertexts: &'a [Ciphertext],
+	/// The institution's outputs of step 5 ([`blind`]).
+	pub outputs: &'a [Ciphertext],
+}
+
+/// The institution's secrets behind its outputs, which [`prove`] needs.
+pub struct ComparisonWitness {
+	outputs: Vec<OutputWitness>,
+}
+
+/// One output's factors and constants (slot by slot) and re-randomiser.
+#[derive(Clone)]
+struct OutputWitness {
+	factors: Vec<BigUint>,
+	constants: Vec<BigUint>,
+	rerandomizer: BigUint,
+}
+
+/// Indicators in output `j` (group `j / 2`; alpha outputs are even, beta outputs odd).
+fn output_indicators(per: usize, indicators: usize, j: usize) -> Range<usize> {
+	let first = (j / 2) * per;
+	first..indicators.min(first + per)
+}
+
+/// `sum_p 2^(244 p) (2^243 - 2^96)` over `slots` slots: the public part of every slot.
+fn slot_offsets(slots: usize) -> BigUint {
+	let per_slot = (BigUint::one() << (CMP_SLOT_BITS - 1)) - (BigUint::one() << CONSTANT_OFFSET_BITS);
+	(0..slots).fold(BigUint::zero(), |acc, p| acc + (&per_slot << (CMP_SLOT_BITS as usize * p)))
+}
+
+/// `sum_p 2^(244 p) values[p]`.
+fn pack(values: &[BigUint]) -> BigUint {
+	values.iter().enumerate().fold(BigUint::zero(), |acc, (p, v)| acc + (v << (CMP_SLOT_BITS as usize * p)))
+}
+
+fn limbs(x: &BigUint) -> Vec<u64> {
+	let mut digits: Vec<u64> = x.iter_u64_digits().collect();
+	if digits.is_empty() {
+		digits.push(0);
+	}
+	digits
+}
+
+/// Uniform in `[0, 2^bits)`.
+fn random_bits<R: CryptoRng + ?Sized>(rng: &mut R, bits: u32) -> BigUint {
+	let words = (bits as usize).div_ceil(64);
+	let mut digits: Vec<u64> = (0..words).map(|_| rng.next_u64()).collect();
+	if !bits.is_multiple_of(64) {
+		if let Some(top) = digits.last_mut() {
+			*top &= (1u64 << (bits % 64)) - 1;
+		}
+	}
+	BigUint::from_slice(&digits.iter().flat_map(|d| [*d as u32, (*d >> 32) as u32]).collect::<Vec<u32>>())
+}
+
+fn seeds<R: CryptoRng + ?Sized>(rng: &mut R, count: usize) -> Vec<[u8; 32]> {
+	(0..count)
+		.map(|_| {
+			let mut seed = [0u8; 32];
+			for chunk in seed.chunks_exact_mut(8) {
+				chunk.copy_from_slice(&rng.next_u64().to_le_bytes());
+			}
+			seed
+		})
+		.collect()
+}
+
+/// The plaintext the holder encrypts for value `m` of indicator `index`: `m 2^(244 (index mod P))`.
+pub fn positioned_value(key: &PublicKey, m: u32, index: usize) -> BigUint {
+	let per = cmp_slots_per_output(key.modulus_bits()).max(1) as usize;
+	BigUint::from(m) << (CMP_SLOT_BITS as usize * (index % per))
+}
+
+/// Step 4 (holder): encrypts every value in its slot (fast CRT path, both cores).
+pub fn encrypt_values<R: CryptoRng + ?Sized>(holder: &Keypair, values: &[u32], rng: &mut R) -> Vec<Ciphertext> {
+	let seeds = seeds(rng, values.len());
+	values
+		.par_iter()
+		.enumerate()
+		.zip(seeds)
+		.map(|((i, &m), seed)| holder.encrypt(&positioned_value(holder.public(), m, i), &mut ChaCha20Rng::from_seed(seed)))
+		.collect()
+}
+
+/// The holder's ciphertexts (alpha outputs) and their inverses (beta outputs) modulo `N^2`.
+fn bases_and_inverses(key: &PublicKey, ciphertexts: &[Ciphertext]) -> Result<(Vec<Limbs>, Vec<Limbs>), usize> {
+	let nn = &key.ctx.nn;
+	let residues: Vec<Limbs> = ciphertexts.iter().map(|c| key.residue(c)).collect();
+	let in_mont: Vec<Limbs> = residues.par_iter().map(|r| nn.to_mont(r)).collect();
+	let inverses = batch_invert(key, &in_mont, &residues)?.par_iter().map(|x| nn.out_of_mont(x)).collect();
+	Ok((residues, inverses))
+}
+
+/// `prod bases[p]^exponents[p] mod N^2`, each power on the fastest path of this CPU.
+fn product_of_powers(key: &PublicKey, bases: &[&Limbs], exponents: &[BigUint]) -> Limbs {
+	let nn = &key.ctx.nn;
+	let mut acc: Option<Limbs> = None;
+	for (base, e) in bases.iter().zip(exponents) {
+		let power = nn.pow(base, &limbs(e));
+		acc = Some(match acc {
+			None => power,
+			Some(acc) => nn.mul_mod(&acc, &power),
+		});
+	}
+	acc.unwrap_or_else(|| nn.load(&[1]))
+}
+
+/// Step 5 (institution): the alpha and beta outputs for the holder's ciphertexts and the
+/// secret ranges, with the witness [`prove`] needs. For each indicator, with fresh
+/// `rho, sigma` in `[1, 2^64)`, `rho'` in `[0, rho)`, `sigma'` in `[0, sigma)`, slot `p` of
+/// group `g` holds `alpha = rho (m - down) + rho'` in the alpha output and
+/// `beta = sigma (up - m) + sigma'` in the beta output, each plus `2^243`; every output is
+/// re-randomised with a fresh `r^N`. Parallel over outputs.
+pub fn blind<R: CryptoRng + ?Sized>(
+	holder: &PublicKey,
+	ciphertexts: &[Ciphertext],
+	ranges: &[(u32, u32)],
+	rng: &mut R,
+) -> Result<(Vec<Ciphertext>, ComparisonWitness), CompareError> {
+	let k = ciphertexts.len();
+	if k == 0 {
+		return Err(CompareError::NoIndicators);
+	}
+	if ranges.len() != k {
+		return Err(CompareError::LengthMismatch { values: k, ranges: ranges.len() });
+	}
+	if let Some(index) = ranges.iter().position(|&(down, up)| down > up) {
+		return Err(CompareError::InvalidRange { index });
+	}
+	let per = cmp_slots_per_output(holder.modulus_bits()) as usize;
+	let outputs = cmp_output_count(holder.modulus_bits(), k as u32) as usize;
+	let offset = BigUint::one() << CONSTANT_OFFSET_BITS;
+	// All randomness first, from the caller's RNG, then the parallel work.
+	let mut witnesses = Vec::with_capacity(outputs);
+	for j in 0..outputs {
+		let mut factors = Vec::new();
+		let mut constants = Vec::new();
+		for i in output_indicators(per, k, j) {
+			let (down, up) = (BigUint::from(ranges[i].0), BigUint::from(ranges[i].1));
+			let factor = random::nonzero_u64(rng);
+			let extra = random::u64_below(rng, factor);
+			let factor_big = BigUint::from(factor);
+			let constant = if j % 2 == 0 {
+				// rho' - rho down + 2^96 >= 0 because rho down < 2^96.
+				BigUint::from(extra) + &offset - &factor_big * &down
+			} else {
+				&factor_big * &up + BigUint::from(extra) + &offset
+			};
+			factors.push(factor_big);
+			constants.push(constant);
+		}
+		let rerandomizer = to_biguint(&random::nonzero_below(rng, &holder.ctx.n));
+		witnesses.push(OutputWitness { factors, constants, rerandomizer });
+	}
+	let (residues, inverses) =
+		bases_and_inverses(holder, ciphertexts).map_err(|index| CompareError::InvalidCiphertext { index })?;
+	let nn = &holder.ctx.nn;
+	let packed = witnesses
+		.par_iter()
+		.enumerate()
+		.map(|(j, w)| {
+			let range = output_indicators(per, k, j);
+			let bases: Vec<&Limbs> = range.clone().map(|i| if j % 2 == 0 { &residues[i] } else { &inverses[i] }).collect();
+			let powers = product_of_powers(holder, &bases, &w.factors);
+			let constant = slot_offsets(range.len()) + pack(&w.constants);
+			let with_constant = nn.mul_mod(&powers, &holder.trivial(&constant));
+			let r_n = holder.nth_residue(&limbs(&w.rerandomizer));
+			Ciphertext(to_biguint(&nn.mul_mod(&with_constant, &r_n)))
+		})
+		.collect();
+	Ok((packed, ComparisonWitness { outputs: witnesses }))
+}
+
+/// Step 6 (holder, after [`verify`]): decrypts the outputs and converts each indicator:
+/// `alpha < 0` is [`Outcome::Below`], `beta < 0` is [`Outcome::Above`], both non-negative is
+/// [`Outcome::Inside`]. A verified proof guarantees every slot reads inside
+/// `(-2^242, 2^242)`, so the checks here fail only for unverified outputs. Both negative
+/// (thresholds `down > up`, which only a cheating institution uses) reads as `Below`, not as an
+/// error: an abort that depended on the values would tell the institution something.
+pub fn unpack(holder: &Keypair, outputs: &[Ciphertext], indicators: usize) -> Result<Vec<Outcome>, CompareError> {
+	if indicators == 0 {
+		return Err(CompareError::NoIndicators);
+	}
+	let bits = holder.public().modulus_bits();
+	let per = cmp_slots_per_output(bits) as usize;
+	let expected = cmp_output_count(bits, u32::try_from(indicators).unwrap_or(u32::MAX));
+	if outputs.len() as u64 != expected as u64 || expected == u32::MAX {
+		return Err(CompareError::WrongCiphertextCount { expected: expected as usize, got: outputs.len() });
+	}
+	let plaintexts: Vec<BigUint> = outputs.par_iter().map(|c| to_biguint(&holder.decrypt_limbs(c))).collect();
+	let mask = (BigUint::one() << CMP_SLOT_BITS) - 1u32;
+	let centre = BigInt::from(BigUint::one() << (CMP_SLOT_BITS - 1));
+	let bound = BigUint::one() << CMP_CONTENT_BITS;
+	let mut negative = vec![[false; 2]; indicators];
+	for (j, plain) in plaintexts.iter().enumerate() {
+		let range = output_indicators(per, indicators, j);
+		if plain.bits() > (CMP_SLOT_BITS as usize * range.len()) as u64 {
+			return Err(CompareError::UnexpectedHighBits { ciphertext: j });
+		}
+		for (p, i) in range.enumerate() {
+			let slot = (plain >> (CMP_SLOT_BITS as usize * p)) & &mask;
+			let reading = BigInt::from(slot) - &centre;
+			if reading.magnitude() >= &bound {
+				return Err(CompareError::SlotOutOfRange { index: 2 * i + j % 2 });
+			}
+			negative[i][j % 2] = reading.sign() == Sign::Minus;
+		}
+	}
+	Ok(negative
+		.into_iter()
+		.map(|[below, above]| match (below, above) {
+			(false, false) => Outcome::Inside,
+			(false, true) => Outcome::Above,
+			(true, _) => Outcome::Below,
+		})
+		.collect())
+}
+
+fn digest(parts: &[&[u8]]) -> [u8; 32] {
+	let mut state = blake2s_simd::Params::new().hash_length(32).personal(DIGEST_PERSONAL).to_state();
+	for part in parts {
+		state.update(&(part.len() as u64).to_le_bytes());
+		state.update(part);
+	}
+	let mut out = [0u8; 32];
+	out.copy_from_slice(state.finalize().as_bytes());
+	out
+}
+
+fn ciphertexts_digest(key: &PublicKey, ciphertexts: &[Ciphertext]) -> [u8; 32] {
+	let width = key.ciphertext_byte_len();
+	let mut state = blake2s_simd::Params::new().hash_length(32).personal(DIGEST_PERSONAL).to_state();
+	state.update(&(ciphertexts.len() as u64).to_le_bytes());
+	for c in ciphertexts {
+		state.update(&to_fixed_be(&c.0, width));
+	}
+	let mut out = [0u8; 32];
+	out.copy_from_slice(state.finalize().as_bytes());
+	out
+}
+
+/// The transcript every output's challenge starts from: the context, the key, the bases and
+/// digests of every ciphertext and output.
+fn statement_transcript(statement: &ComparisonStatement<'_>) -> Transcript {
+	let c = statement.context;
+	let mut t = Transcript::new(DOMAIN);
+	t.append_message(b"genesis-hash", &c.genesis_hash);
+	t.append_message(b"institution", &c.institution);
+	t.append_message(b"holder", &c.holder);
+	t.append_message(b"request-id", &c.request_id.to_le_bytes());
+	t.append_message(b"session-id", &c.session_id.to_le_bytes());
+	t.append_message(b"modulus", &statement.key.to_bytes());
+	t.append_message(b"bases", &digest(&[&statement.bases.to_bytes()]));
+	t.append_message(b"indicators", &(statement.ciphertexts.len() as u64).to_le_bytes());
+	t.append_message(b"ciphertexts", &ciphertexts_digest(statement.key, statement.ciphertexts));
+	t.append_message(b"outputs", &ciphertexts_digest(statement.key, statement.outputs));
+	t
+}
+
+/// Output `j`'s challenge, in `[0, 2^128)`.
+fn challenge(common: &Transcript, j: usize, first_message: &[u8]) -> BigUint {
+	let mut t = common.clone();
+	t.append_message(b"output", &(j as u64).to_le_bytes());
+	t.append_message(b"first-message", &digest(&[first_message]));
+	let mut e = [0u8; (CMP_CHALLENGE_BITS / 8) as usize];
+	t.challenge_bytes(b"e", &mut e);
+	BigUint::from_bytes_le(&e)
+}
+
+/// Checks the statement's shape; returns the slots per output.
+fn check_statement(statement: &ComparisonStatement<'_>) -> Result<usize, ComparisonProofError> {
+	let bits = statement.key.modulus_bits();
+	let per = cmp_slots_per_output(bits) as usize;
+	let k = statement.ciphertexts.len();
+	if per == 0
+		|| k == 0
+		|| statement.bases.n() != statement.key.n()
+		|| statement.bases.s().len() != cmp_ring_pedersen_bases(bits) as usize
+		|| statement.outputs.len() as u64 != cmp_output_count(bits, u32::try_from(k).unwrap_or(u32::MAX)) as u64
+	{
+		return Err(ComparisonProofError::MalformedInput);
+	}
+	Ok(per)
+}
+
+/// Fixed-base tables for `t` and every `s_b` modulo `N`, shared by all outputs.
+struct CommitmentTables<'a> {
+	t: FixedBase<'a>,
+	s: Vec<FixedBase<'a>>,
+}
+
+impl<'a> CommitmentTables<'a> {
+	fn new(ctx: &'a Mont, bases: &RingPedersenBases, key_bits: u32) -> CommitmentTables<'a> {
+		let t_bits = (key_bits + CMP_RANDOMNESS_EXTRA_BITS) as usize;
+		let s_bits = CMP_CONSTANT_RESPONSE_BITS as usize;
+		CommitmentTables {
+			t: FixedBase::new(ctx, &limbs(bases.t()), t_bits),
+			s: bases.s().iter().map(|s| FixedBase::new(ctx, &limbs(s), s_bits)).collect(),
+		}
+	}
+
+	/// `prod_p s_(2p)^factors[p] s_(2p+1)^constants[p] t^randomness mod N`.
+	fn commit(&self, ctx: &Mont, factors: &[BigUint], constants: &[BigUint], randomness: &BigUint) -> BigUint {
+		let mut acc = self.t.pow(&limbs(randomness));
+		for (p, (x, k)) in factors.iter().zip(constants).enumerate() {
+			acc = ctx.mul_mod(&acc, &self.s[2 * p].pow(&limbs(x)));
+			acc = ctx.mul_mod(&acc, &self.s[2 * p + 1].pow(&limbs(k)));
+		}
+		to_biguint(&acc)
+	}
+}
+
+/// How the prover forms its proof: honestly, or (tests only) as a forger that uses other
+/// Paillier bases than the statement's or skips the rejection of large responses.
+#[derive(Clone, Copy, Default)]
+#[doc(hidden)]
+pub struct ProverBehaviour<'a> {
+	/// The ciphertexts the outputs were really made from, if not the statement's.
+	pub bases_used: Option<&'a [Ciphertext]>,
+	/// Keep responses whatever their size, instead of drawing fresh masks.
+	pub skip_rejection: bool,
+}
+
+/// Pi^cmp (institution): proves that `statement.outputs` were formed by [`blind`] from
+/// `statement.ciphertexts` with the secrets in `witness`. Per output it commits to the factors
+/// and constants under the holder's bases, masks them, derives the challenge and answers;
+/// outputs are proven in parallel, each redrawn on its own when a response falls outside the
+/// rejection interval. Returns [`comparison_proof_len`] bytes.
+pub fn prove<R: CryptoRng + ?Sized>(
+	statement: &ComparisonStatement<'_>,
+	witness: &ComparisonWitness,
+	rng: &mut R,
+) -> Result<Vec<u8>, ComparisonProofError> {
+	prove_as(statement, witness, ProverBehaviour::default(), rng)
+}
+
+#[doc(hidden)]
+pub fn prove_as<R: CryptoRng + ?Sized>(
+	statement: &ComparisonStatement<'_>,
+	witness: &ComparisonWitness,
+	behaviour: ProverBehaviour<'_>,
+	rng: &mut R,
+) -> Result<Vec<u8>, ComparisonProofError> {
+	let per = check_statement(statement)?;
+	let key = statement.key;
+	let k = statement.ciphertexts.len();
+	if witness.outputs.len() != statement.outputs.len()
+		|| witness.outputs.iter().enumerate().any(|(j, w)| {
+			let slots = output_indicators(per, k, j).len();
+			w.factors.len() != slots || w.constants.len() != slots
+		}) {
+		return Err(ComparisonProofError::MalformedInput);
+	}
+	let used = behaviour.bases_used.unwrap_or(statement.ciphertexts);
+	let (residues, inverses) = bases_and_inverses(key, used).map_err(|_| ComparisonProofError::InvalidCiphertext)?;
+	let n = key.n();
+	let width = key.byte_len();
+	let ctx = Mont::new_public(n).ok_or(ComparisonProofError::MalformedInput)?;
+	let tables = CommitmentTables::new(&ctx, statement.bases, key.modulus_bits());
+	let common = statement_transcript(statement);
+	let nn = &key.ctx.nn;
+	let hiding_bits = key.modulus_bits() + HIDING_BITS;
+	let gamma_bits = key.modulus_bits() + CMP_RANDOMNESS_EXTRA_BITS;
+	let seeds = seeds(rng, witness.outputs.len());
+	let parts: Vec<Vec<u8>> = witness
+		.outputs
+		.par_iter()
+		.zip(seeds)
+		.enumerate()
+		.map(|(j, (w, seed))| {
+			let rng = &mut ChaCha20Rng::from_seed(seed);
+			let range = output_indicators(per, k, j);
+			let bases: Vec<&Limbs> = range.clone().map(|i| if j % 2 == 0 { &residues[i] } else { &inverses[i] }).collect();
+			let mu = random_bits(rng, hiding_bits);
+			let s_commitment = tables.commit(&ctx, &w.factors, &w.constants, &mu);
+			loop {
+				let alphas: Vec<BigUint> = w.factors.iter().map(|_| random_bits(rng, CMP_FACTOR_RESPONSE_BITS)).collect();
+				let betas: Vec<BigUint> = w.constants.iter().map(|_| random_bits(rng, CMP_CONSTANT_RESPONSE_BITS)).collect();
+				let gamma = random_bits(rng, gamma_bits);
+				let delta = random::nonzero_below(rng, &key.ctx.n);
+				let mask = nn.mul_mod(&product_of_powers(key, &bases, &alphas), &key.trivial(&pack(&betas)));
+				let mask = to_biguint(&nn.mul_mod(&mask, &key.nth_residue(&delta)));
+				let t_commitment = tables.commit(&ctx, &alphas, &betas, &gamma);
+				let mut part = to_fixed_be(&s_commitment, width);
+				part.extend_from_slice(&to_fixed_be(&t_commitment, width));
+				part.extend_from_slice(&to_fixed_be(&mask, 2 * width));
+				let e = challenge(&common, j, &part);
+				let respond = |mask: &BigUint, secret: &BigUint| mask + &e * secret;
+				let z: Vec<BigUint> = alphas.iter().zip(&w.factors).map(|(a, x)| respond(a, x)).collect();
+				let y: Vec<BigUint> = betas.iter().zip(&w.constants).map(|(b, c)| respond(b, c)).collect();
+				let v = respond(&gamma, &mu);
+				// Rejection sampling: keep a response only inside [e_max 2^l, 2^bound), where it is
+				// uniform whatever the secret.
+				let inside = |value: &BigUint, secret_bits: u32, bound_bits: u32| {
+					let low = BigUint::one() << (secret_bits + CMP_CHALLENGE_BITS);
+					value >= &low && value.bits() <= bound_bits as u64
+				};
+				let accept = behaviour.skip_rejection
+					|| (z.iter().all(|z| inside(z, KAPPA, CMP_FACTOR_RESPONSE_BITS))
+						&& y.iter().all(|y| inside(y, CMP_CONSTANT_BITS, CMP_CONSTANT_RESPONSE_BITS))
+						&& inside(&v, hiding_bits, gamma_bits));
+				if !accept {
+					continue;
+				}
+				let nonce = to_biguint(&ctx.mul_mod(&delta, &ctx.pow(&limbs(&w.rerandomizer), &limbs(&e))));
+				part.extend_from_slice(&to_fixed_be(&nonce, width));
+				part.extend_from_slice(&fixed_or_truncated(&v, width + CMP_RANDOMNESS_EXTRA_BYTES));
+				for (z, y) in z.iter().zip(&y) {
+					part.extend_from_slice(&fixed_or_truncated(z, CMP_FACTOR_RESPONSE_BYTES));
+					part.extend_from_slice(&fixed_or_truncated(y, CMP_CONSTANT_RESPONSE_BYTES));
+				}
+				return part;
+			}
+		})
+		.collect();
+	Ok(parts.concat())
+}
+
+/// Big-endian in exactly `width` bytes, keeping the low bytes of a value that is too wide (a
+/// forger's response; an honest one always fits).
+fn fixed_or_truncated(x: &BigUint, width: usize) -> Vec<u8> {
+	let bytes = x.to_bytes_be();
+	if bytes.len() > width {
+		bytes[bytes.len() - width..].to_vec()
+	} else {
+		to_fixed_be(x, width)
+	}
+}
+
+/// One output's part of a proof, parsed and range-checked.
+struct OutputProof {
+	s_commitment: BigUint,
+	t_commitment: BigUint,
+	mask: BigUint,
+	nonce: BigUint,
+	randomness: BigUint,
+	factors: Vec<BigUint>,
+	constants: Vec<BigUint>,
+	challenge: BigUint,
+}
+
+/// Parses and checks everything but the equations: lengths, ciphertexts, ranges, units, and
+/// derives every challenge.
+fn parse(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<Vec<OutputProof>, ComparisonProofError> {
+	let per = check_statement(statement)?;
+	let key = statement.key;
+	let k = statement.ciphertexts.len();
+	let width = key.byte_len();
+	if proof.len() != comparison_proof_len(width, k) {
+		return Err(ComparisonProofError::WrongLength);
+	}
+	let n = key.n();
+	let nn = key.n_squared();
+	// One gcd for every element that must be a unit: the product modulo N is a unit exactly
+	// when each factor is.
+	let mut units = BigUint::one();
+	for c in statement.ciphertexts.iter().chain(statement.outputs) {
+		if c.0 >= *nn || c.0.is_zero() {
+			return Err(ComparisonProofError::InvalidCiphertext);
+		}
+		units = units * &c.0 % n;
+	}
+	if !units.gcd(n).is_one() {
+		return Err(ComparisonProofError::InvalidCiphertext);
+	}
+	let common = statement_transcript(statement);
+	let factor_bound = BigUint::one() << CMP_FACTOR_RESPONSE_BITS;
+	let constant_bound = BigUint::one() << CMP_CONSTANT_RESPONSE_BITS;
+	let randomness_bound = BigUint::one() << (key.modulus_bits() + CMP_RANDOMNESS_EXTRA_BITS);
+	let mut units = BigUint::one();
+	let mut parts = Vec::with_capacity(statement.outputs.len());
+	let mut rest = proof;
+	for j in 0..statement.outputs.len() {
+		let slots = output_indicators(per, k, j).len();
+		let (part, tail) = rest.split_at(comparison_output_proof_len(width, slots));
+		rest = tail;
+		let (first_message, answers) = part.split_at(4 * width);
+		let challenge = challenge(&common, j, first_message);
+		let (s_bytes, tail) = first_message.split_at(width);
+		let (t_bytes, a_bytes) = tail.split_at(width);
+		let (nonce_bytes, tail) = answers.split_at(width);
+		let (v_bytes, responses) = tail.split_at(width + CMP_RANDOMNESS_EXTRA_BYTES);
+		let [s_commitment, t_commitment, nonce] = [s_bytes, t_bytes, nonce_bytes].map(BigUint::from_bytes_be);
+		let mask = BigUint::from_bytes_be(a_bytes);
+		if [&s_commitment, &t_commitment, &nonce].iter().any(|x| *x >= n || x.is_zero()) || mask >= *nn || mask.is_zero() {
+			return Err(ComparisonProofError::NonCanonical);
+		}
+		for x in [&s_commitment, &t_commitment, &nonce, &mask] {
+			units = units * x % n;
+		}
+		let randomness = BigUint::from_bytes_be(v_bytes);
+		let mut factors = Vec::with_capacity(slots);
+		let mut constants = Vec::with_capacity(slots);
+		for pair in responses.chunks_exact(CMP_FACTOR_RESPONSE_BYTES + CMP_CONSTANT_RESPONSE_BYTES) {
+			let (z, y) = pair.split_at(CMP_FACTOR_RESPONSE_BYTES);
+			factors.push(BigUint::from_bytes_be(z));
+			constants.push(BigUint::from_bytes_be(y));
+		}
+		if factors.iter().any(|z| *z >= factor_bound) {
+			return Err(ComparisonProofError::FactorResponseTooLarge);
+		}
+		if constants.iter().any(|y| *y >= constant_bound) {
+			return Err(ComparisonProofError::ConstantResponseTooLarge);
+		}
+		if randomness >= randomness_bound {
+			return Err(ComparisonProofError::RandomnessResponseTooLarge);
+		}
+		parts.push(OutputProof { s_commitment, t_commitment, mask, nonce, randomness, factors, constants, challenge });
+	}
+	if !units.gcd(n).is_one() {
+		return Err(ComparisonProofError::NotUnit);
+	}
+	Ok(parts)
+}
+
+/// Verifies Pi^cmp by a random linear combination of all equations with 64-bit weights drawn
+/// from `seed` (the chain passes a hash of the parent block, a client its own randomness) and
+/// the proof: one check modulo `N` for the commitments and one modulo `N^2` for the outputs,
+/// the latter one multi-exponentiation over the holder's ciphertexts. Never panics.
+pub fn verify(statement: &ComparisonStatement<'_>, proof: &[u8], seed: &[u8; 32]) -> Result<(), ComparisonProofError> {
+	let parts = parse(statement, proof)?;
+	let key = statement.key;
+	let n = key.n();
+	let per = cmp_slots_per_output(key.modulus_bits()) as usize;
+	let k = statement.ciphertexts.len();
+	let (weights, commitment_weights) = batch_weights(seed, proof, &parts);
+	let ctx = Mont::new_public(n).ok_or(ComparisonProofError::MalformedInput)?;
+
+	// Commitments: prod_b s_b^(sum_j l'_j r_jb) t^(sum_j l'_j v_j) = prod_j T_j^l'_j S_j^(l'_j e_j).
+	let bases = statement.bases;
+	let mut exponents = vec![BigUint::zero(); bases.s().len() + 1];
+	for (part, l) in parts.iter().zip(&commitment_weights) {
+		for (p, (z, y)) in part.factors.iter().zip(&part.constants).enumerate() {
+			exponents[2 * p] += z * l;
+			exponents[2 * p + 1] += y * l;
+		}
+		exponents[bases.s().len()] += &part.randomness * l;
+	}
+	let base_limbs: Vec<Vec<u64>> = bases.s().iter().chain(core::iter::once(bases.t())).map(limbs).collect();
+	let exponent_limbs: Vec<Vec<u64>> = exponents.iter().map(limbs).collect();
+	let left = ctx.multi_pow(&refs(&base_limbs), &refs(&exponent_limbs));
+	let t_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.t_commitment)).collect();
+	let s_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.s_commitment)).collect();
+	let l_limbs: Vec<Vec<u64>> = commitment_weights.iter().map(limbs).collect();
+	let le_limbs: Vec<Vec<u64>> = parts.iter().zip(&commitment_weights).map(|(p, l)| limbs(&(l * &p.challenge))).collect();
+	let right = ctx.mul_mod(
+		&ctx.multi_pow(&refs(&t_limbs), &refs(&l_limbs)),
+		&ctx.multi_pow(&refs(&s_limbs), &refs(&le_limbs)),
+	);
+	if left[..] != right[..] {
+		return Err(ComparisonProofError::CommitmentEquationFailed);
+	}
+
+	// Outputs: prod_i c_i^E_i (1 + N)^(sum_j l_j (Y_j + e_j O_j)) (prod_j w_j^l_j)^N
+	//        = prod_j A_j^l_j D_j^(l_j e_j), with E_i = l_alpha z_alpha,i - l_beta z_beta,i.
+	let nn = &key.ctx.nn;
+	let mut combined = vec![BigInt::zero(); k];
+	let mut constant = BigUint::zero();
+	for (j, (part, l)) in parts.iter().zip(&weights).enumerate() {
+		let range = output_indicators(per, k, j);
+		let sign = if j % 2 == 0 { Sign::Plus } else { Sign::Minus };
+		for (i, z) in range.clone().zip(&part.factors) {
+			combined[i] += BigInt::from_biguint(sign, z * l);
+		}
+		constant += (pack(&part.constants) + &part.challenge * slot_offsets(range.len())) * l;
+	}
+	let negative: Vec<usize> = (0..k).filter(|&i| combined[i].sign() == Sign::Minus).collect();
+	let residues: Vec<Limbs> = statement.ciphertexts.iter().map(|c| key.residue(c)).collect();
+	let inverses = invert_some(key, &residues, &negative)?;
+	let mut inverse_of = inverses.into_iter();
+	let c_limbs: Vec<Vec<u64>> = (0..k)
+		.map(|i| if combined[i].sign() == Sign::Minus { inverse_of.next().map(|x| x.to_vec()).unwrap_or_default() } else { residues[i].to_vec() })
+		.collect();
+	let e_limbs: Vec<Vec<u64>> = combined.iter().map(|e| limbs(e.magnitude())).collect();
+	let mut left = nn.multi_pow(&refs(&c_limbs), &refs(&e_limbs));
+	left = nn.mul_mod(&left, &key.trivial(&constant));
+	let w_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.nonce)).collect();
+	let lw_limbs: Vec<Vec<u64>> = weights.iter().map(limbs).collect();
+	let nonces = ctx.multi_pow(&refs(&w_limbs), &refs(&lw_limbs));
+	left = nn.mul_mod(&left, &key.nth_residue(&nonces));
+	let a_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.mask)).collect();
+	let d_limbs: Vec<Vec<u64>> = statement.outputs.iter().map(|d| limbs(&d.0)).collect();
+	let le_limbs: Vec<Vec<u64>> = parts.iter().zip(&weights).map(|(p, l)| limbs(&(l * &p.challenge))).collect();
+	let right = nn.mul_mod(&nn.multi_pow(&refs(&a_limbs), &refs(&lw_limbs)), &nn.multi_pow(&refs(&d_limbs), &refs(&le_limbs)));
+	if left[..] != right[..] {
+		return Err(ComparisonProofError::ComparisonEquationFailed);
+	}
+	Ok(())
+}
+
+/// Verifies every equation of Pi^cmp on its own: the baseline the batched [`verify`] is
+/// measured against, and the reference its tests compare with.
+pub fn verify_unbatched(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<(), ComparisonProofError> {
+	let parts = parse(statement, proof)?;
+	let key = statement.key;
+	let n = key.n();
+	let per = cmp_slots_per_output(key.modulus_bits()) as usize;
+	let k = statement.ciphertexts.len();
+	let ctx = Mont::new_public(n).ok_or(ComparisonProofError::MalformedInput)?;
+	let tables = CommitmentTables::new(&ctx, statement.bases, key.modulus_bits());
+	for part in &parts {
+		let left = tables.commit(&ctx, &part.factors, &part.constants, &part.randomness);
+		let s_e = ctx.pow(&limbs(&part.s_commitment), &limbs(&part.challenge));
+		let right = to_biguint(&ctx.mul_mod(&limbs(&part.t_commitment), &s_e));
+		if left != right {
+			return Err(ComparisonProofError::CommitmentEquationFailed);
+		}
+	}
+	let (residues, inverses) =
+		bases_and_inverses(key, statement.ciphertexts).map_err(|_| ComparisonProofError::InvalidCiphertext)?;
+	let nn = &key.ctx.nn;
+	for (j, (part, output)) in parts.iter().zip(statement.outputs).enumerate() {
+		let range = output_indicators(per, k, j);
+		let bases: Vec<&Limbs> = range.clone().map(|i| if j % 2 == 0 { &residues[i] } else { &inverses[i] }).collect();
+		let constant = pack(&part.constants) + &part.challenge * slot_offsets(range.len());
+		let mut left = nn.mul_mod(&product_of_powers(key, &bases, &part.factors), &key.trivial(&constant));
+		left = nn.mul_mod(&left, &key.nth_residue(&limbs(&part.nonce)));
+		let d_e = nn.pow(&limbs(&output.0), &limbs(&part.challenge));
+		let right = nn.mul_mod(&limbs(&part.mask), &d_e);
+		if left[..] != right[..] {
+			return Err(ComparisonProofError::ComparisonEquationFailed);
+		}
+	}
+	Ok(())
+}
+
+fn refs(values: &[Vec<u64>]) -> Vec<&[u64]> {
+	values.iter().map(|v| &v[..]).collect()
+}
+
+/// The inverses modulo `N^2` of `residues[i]` for `i` in `which`, with one inversion.
+fn invert_some(key: &PublicKey, residues: &[Limbs], which: &[usize]) -> Result<Vec<Limbs>, ComparisonProofError> {
+	if which.is_empty() {
+		return Ok(Vec::new());
+	}
+	let nn = &key.ctx.nn;
+	let chosen: Vec<Limbs> = which.iter().map(|&i| residues[i].clone()).collect();
+	let in_mont: Vec<Limbs> = chosen.iter().map(|r| nn.to_mont(r)).collect();
+	let inverses = batch_invert(key, &in_mont, &chosen).map_err(|_| ComparisonProofError::InvalidCiphertext)?;
+	Ok(inverses.iter().map(|x| nn.out_of_mont(x)).collect())
+}
+
+/// 64-bit weights per output for the outputs' equations and for the commitments' equations,
+/// from the seed, every challenge and a digest of the proof.
+fn batch_weights(seed: &[u8; 32], proof: &[u8], parts: &[OutputProof]) -> (Vec<BigUint>, Vec<BigUint>) {
+	let mut t = Transcript::new(BATCH_DOMAIN);
+	t.append_message(b"seed", seed);
+	t.append_message(b"proof", &digest(&[proof]));
+	for part in parts {
+		t.append_message(b"e", &part.challenge.to_bytes_le());
+	}
+	let mut draw = |label: &'static [u8]| -> Vec<BigUint> {
+		let mut bytes = vec![0u8; 8 * parts.len()];
+		t.challenge_bytes(label, &mut bytes);
+		bytes.chunks_exact(8).map(|b| BigUint::from(u64::from_le_bytes(b.try_into().unwrap_or([0; 8])))).collect()
+	};
+	let outputs = draw(b"output-weights");
+	let commitments = draw(b"commitment-weights");
+	(outputs, commitments)
+}
+
+#[cfg(test)]
+mod tests;
