@@ -169,18 +169,12 @@ fn bases_and_inverses(key: &PublicKey, ciphertexts: &[Ciphertext]) -> Result<(Ve
 	Ok((residues, inverses))
 }
 
-/// `prod bases[p]^exponents[p] mod N^2`, each power on the fastest path of this CPU.
+/// `prod bases[p]^exponents[p] mod N^2` (simultaneous exponentiation on this CPU's fastest
+/// path).
 fn product_of_powers(key: &PublicKey, bases: &[&Limbs], exponents: &[BigUint]) -> Limbs {
-	let nn = &key.ctx.nn;
-	let mut acc: Option<Limbs> = None;
-	for (base, e) in bases.iter().zip(exponents) {
-		let power = nn.pow(base, &limbs(e));
-		acc = Some(match acc {
-			None => power,
-			Some(acc) => nn.mul_mod(&acc, &power),
-		});
-	}
-	acc.unwrap_or_else(|| nn.load(&[1]))
+	let exponents: Vec<Vec<u64>> = exponents.iter().map(limbs).collect();
+	let bases: Vec<&[u64]> = bases.iter().map(|b| &b[..]).collect();
+	key.ctx.nn.product_of_powers(&bases, &refs(&exponents))
 }
 
 /// Step 5 (institution): the alpha and beta outputs for the holder's ciphertexts and the

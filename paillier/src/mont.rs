@@ -844,15 +844,18 @@ const FIXED_BASE_DIGIT_BITS: usize = 4;
 const FIXED_BASE_DIGITS: usize = (1 << FIXED_BASE_DIGIT_BITS) - 1;
 
 /// Precomputed powers of one base for many exponentiations with the same base (the
-/// ring-Pedersen proof raises `t` to 80 exponents): `base^(d 16^j)` for every digit `d` and
-/// position `j`, in Montgomery form. An exponent then costs one multiplication per nonzero
-/// 4-bit digit and no squaring, about a third of [`Mont::pow`]; the table costs 16
-/// multiplications per digit position once. Portable code only, so its cost is the same on
-/// every CPU.
+/// ring-Pedersen proof raises `t` to 80 exponents, Pi^cmp raises `t` and every `s_b` to two
+/// exponents per output): `base^(d 16^j)` for every digit `d` and position `j`, in Montgomery
+/// form. An exponent then costs one multiplication per nonzero 4-bit digit and no squaring,
+/// about a third of [`Mont::pow`]; the table costs 16 multiplications per digit position once.
+/// With AVX-512 IFMA the table and the multiplications use it.
 pub(crate) struct FixedBase<'a> {
 	ctx: &'a Mont,
 	table: Limbs,
 	positions: usize,
+	/// The table in the IFMA form instead, when the CPU has it.
+	#[cfg(target_arch = "x86_64")]
+	ifma: bool,
 }
 
 impl<'a> FixedBase<'a> {
@@ -860,6 +863,11 @@ impl<'a> FixedBase<'a> {
 	pub(crate) fn new(ctx: &'a Mont, base: &[u64], max_bits: usize) -> FixedBase<'a> {
 		let n = ctx.len();
 		let positions = max_bits.div_ceil(FIXED_BASE_DIGIT_BITS);
+		#[cfg(target_arch = "x86_64")]
+		if let Some(ifma) = &ctx.ifma {
+			let table = ifma.fixed_base_table(&ctx.load(base), positions);
+			return FixedBase { ctx, table, positions, ifma: true };
+		}
 		let mut table = zeros(positions * FIXED_BASE_DIGITS * n);
 		let mut t = ctx.scratch();
 		let mut power = ctx.to_mont(base);
@@ -876,16 +884,26 @@ impl<'a> FixedBase<'a> {
 			ctx.mul(&mut next, &table[last..last + n], &power, &mut t);
 			power = next;
 		}
-		FixedBase { ctx, table, positions }
+		FixedBase {
+			ctx,
+			table,
+			positions,
+			#[cfg(target_arch = "x86_64")]
+			ifma: false,
+		}
 	}
 
 	/// `base^e mod m` in normal form; exponents longer than the table fall back to
-	/// [`Mont::pow`].
+	/// [`Mont::pow`] of the base.
 	pub(crate) fn pow(&self, e: &[u64]) -> Limbs {
 		let n = self.ctx.len();
 		if bit_len(e) > self.positions * FIXED_BASE_DIGIT_BITS {
-			let base = self.ctx.out_of_mont(&self.table[..n]);
+			let base = self.base();
 			return self.ctx.pow(&base, e);
+		}
+		#[cfg(target_arch = "x86_64")]
+		if let (true, Some(ifma)) = (self.ifma, &self.ctx.ifma) {
+			return ifma.fixed_base_pow(self.ctx, &self.table, self.positions, e);
 		}
 		let mut acc = Zeroizing::new(self.ctx.one.to_vec());
 		let mut tmp = zeros(n);
@@ -900,6 +918,28 @@ impl<'a> FixedBase<'a> {
 			}
 		}
 		self.ctx.out_of_mont(&acc)
+	}
+
+	/// The base itself, in normal form.
+	fn base(&self) -> Limbs {
+		#[cfg(target_arch = "x86_64")]
+		if let (true, Some(ifma)) = (self.ifma, &self.ctx.ifma) {
+			return ifma.fixed_base_pow(self.ctx, &self.table, self.positions, &[1]);
+		}
+		self.ctx.out_of_mont(&self.table[..self.ctx.len()])
+	}
+}
+
+impl Mont {
+	/// `prod bases[i]^exponents[i] mod m` in normal form for a few bases: simultaneous
+	/// exponentiation with AVX-512 IFMA where the CPU has it, otherwise [`Mont::multi_pow`].
+	pub(crate) fn product_of_powers(&self, bases: &[&[u64]], exponents: &[&[u64]]) -> Limbs {
+		#[cfg(target_arch = "x86_64")]
+		if let Some(ifma) = &self.ifma {
+			let loaded: Vec<Limbs> = bases.iter().map(|b| self.load(b)).collect();
+			return ifma.multi_pow(self, &loaded.iter().map(|b| &b[..]).collect::<Vec<_>>(), exponents);
+		}
+		self.multi_pow(bases, exponents)
 	}
 }
 
