@@ -248,7 +248,7 @@ pub enum Call {
 	CreateRequest { indicators: Vec<RequestedIndicator>, range_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]>, lifetime: u32 },
 	SubmitEligibility { request_id: u64, nonce: [u8; 32], data_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]> },
 	SubmitEncryptedData { session_id: u64, ciphertexts: Vec<Vec<u8>>, link_proof: Vec<u8> },
-	SubmitComparison { session_id: u64, ciphertexts: Vec<Vec<u8>> },
+	SubmitComparison { session_id: u64, ciphertexts: Vec<Vec<u8>>, comparison_proof: Vec<u8> },
 	SubmitResult { session_id: u64, ciphertexts: Vec<Vec<u8>> },
 }
 
@@ -282,7 +282,10 @@ impl Call {
 				vec![v(request_id), v(nonce), v(data_commitments), v(proofs)],
 			Call::SubmitEncryptedData { session_id, ciphertexts, link_proof } =>
 				vec![v(session_id), v(&bytes_list(ciphertexts)), v(&Bytes(link_proof.clone()))],
-			Call::SubmitComparison { session_id, ciphertexts } | Call::SubmitResult { session_id, ciphertexts } =>
+			Call::SubmitComparison { session_id, ciphertexts, comparison_proof } => {
+				vec![v(session_id), v(&bytes_list(ciphertexts)), v(&Bytes(comparison_proof.clone()))]
+			},
+			Call::SubmitResult { session_id, ciphertexts } =>
 				vec![v(session_id), v(&bytes_list(ciphertexts))],
 		};
 		subxt::dynamic::tx(PALLET, self.name(), fields)
@@ -615,7 +618,22 @@ impl Chain {
 		Ok((ciphertexts, proof.unwrap_or_default()))
 	}
 
-	/// The ciphertexts (and link proof, where the call has one) of a session's `call` in the
+	/// The institution's comparison proof of step 5, read from its `submit_comparison`
+	/// extrinsic in the block that recorded the comparison (the chain verifies the proof and
+	/// keeps only the outputs in state), with those outputs checked against the session's
+	/// comparison hash.
+	pub async fn comparison_proof(&self, session_id: u64, session: &Session) -> Result<(Vec<Vec<u8>>, Vec<u8>), ChainError> {
+		let expected = session.comparison_hash.ok_or_else(|| {
+			ChainError::NotFound(format!(
+				"session {session_id} has no comparison yet (state {:?}); the institution submits it with medshare institution compare",
+				session.state
+			))
+		})?;
+		let (ciphertexts, proof) = self.session_call(session_id, session, "submit_comparison", expected).await?;
+		Ok((ciphertexts, proof.unwrap_or_default()))
+	}
+
+	/// The ciphertexts (and proof, where the call has one) of a session's `call` in the
 	/// block of its last step, the one whose ciphertexts hash to `expected` (the pallet hashes
 	/// the SCALE encoding of the list; a failed duplicate of the call would not match).
 	async fn session_call(
@@ -639,7 +657,7 @@ impl Chain {
 				match field.name() {
 					"session_id" => id = field.decode_as::<u64>().ok(),
 					"ciphertexts" => ciphertexts = field.decode_as::<Vec<Bytes>>().ok(),
-					"link_proof" => proof = field.decode_as::<Bytes>().ok().map(|b| b.0),
+					"link_proof" | "comparison_proof" => proof = field.decode_as::<Bytes>().ok().map(|b| b.0),
 					_ => {},
 				}
 			}

@@ -98,12 +98,12 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 	step("Charlie", "submitted her values encrypted under PK_U, with the proof Pi^link that they are the values she committed to (submit_encrypted_data)".into(), Some(data.block));
 
 	let compared = ops::compare(ctx, &bob, session_id).await?;
-	step("Bob", "verified Charlie's link proof and submitted the blinded comparison with his hidden ranges (submit_comparison)".into(), Some(compared.block));
+	step("Bob", "verified Charlie's link proof and submitted the blinded comparison with his hidden ranges, with the proof Pi^cmp that every slot is her own value in order (submit_comparison)".into(), Some(compared.block));
 
 	let answered = ops::holder_result(ctx, &charlie, session_id).await?;
 	step(
 		"Charlie",
-		"opened the comparison and submitted the -1/0/1 result encrypted under PK_H (submit_result)".into(),
+		"verified Bob's comparison proof, opened the comparison and submitted the -1/0/1 result encrypted under PK_H (submit_result)".into(),
 		Some(answered.step.block),
 	);
 

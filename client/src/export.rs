@@ -8,6 +8,7 @@
 //! The secrets are written to the state directory as for an interactive session, so that
 //! `medshare institution results --session <id>` decrypts the result afterwards.
 
+use medshare_paillier::compare::{ComparisonContext, ComparisonStatement};
 use medshare_paillier::{compare, PublicKey};
 use serde_json::json;
 
@@ -60,8 +61,8 @@ fn js_call(call: &Call) -> (String, serde_json::Value) {
 		),
 		Call::SubmitEncryptedData { session_id, ciphertexts, link_proof } =>
 			("submitEncryptedData".into(), json!([session_id, hex_list(ciphertexts), hex(link_proof)])),
-		Call::SubmitComparison { session_id, ciphertexts } =>
-			("submitComparison".into(), json!([session_id, hex_list(ciphertexts)])),
+		Call::SubmitComparison { session_id, ciphertexts, comparison_proof } =>
+			("submitComparison".into(), json!([session_id, hex_list(ciphertexts), hex(comparison_proof)])),
 		Call::SubmitResult { session_id, ciphertexts } => ("submitResult".into(), json!([session_id, hex_list(ciphertexts)])),
 	}
 }
@@ -139,11 +140,28 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 
 	let ranges: Vec<(u32, u32)> = request_secrets.indicators.iter().map(|i| (i.down, i.up)).collect();
 	let holder_public: &PublicKey = holder_key.public();
-	let packed = compare::blind_and_pack(holder_public, &encrypted, &ranges, &mut rand_010::rng())
-		.map_err(|e| OpError::Compare(e.to_string()))?;
-	let comparison = Call::SubmitComparison { session_id, ciphertexts: packed.iter().map(|c| c.to_bytes(holder_public)).collect() };
+	let (packed, witness) =
+		compare::blind(holder_public, &encrypted, &ranges, &mut rand_010::rng()).map_err(|e| OpError::Compare(e.to_string()))?;
+	let Call::RegisterHolderKey { registration } = &register_holder else { unreachable!("a holder key registration") };
+	let bases = ops::ring_pedersen_of(holder_public, &registration.s, &registration.t)?;
+	let comparison_context = ComparisonContext {
+		genesis_hash: ctx.chain.genesis_hash(),
+		institution: input.institution.account().0,
+		holder: input.holder.account().0,
+		request_id,
+		session_id,
+	};
+	let statement =
+		ComparisonStatement { key: holder_public, bases: &bases, context: &comparison_context, ciphertexts: &encrypted, outputs: &packed };
+	let comparison_proof =
+		compare::prove(&statement, &witness, &mut rand_010::rng()).map_err(|e| OpError::ComparisonProve(e.to_string()))?;
+	let comparison = Call::SubmitComparison {
+		session_id,
+		ciphertexts: packed.iter().map(|c| c.to_bytes(holder_public)).collect(),
+		comparison_proof,
+	};
 
-	let outcomes = compare::unpack_outcomes(&holder_key, &packed, values.len()).map_err(|e| OpError::Compare(e.to_string()))?;
+	let outcomes = compare::unpack(&holder_key, &packed, values.len()).map_err(|e| OpError::Compare(e.to_string()))?;
 	let result = compare::encrypt_outcomes(institution_key.public(), &outcomes, &mut rand_010::rng());
 	let answer = Call::SubmitResult { session_id, ciphertexts: result.iter().map(|c| c.to_bytes(institution_key.public())).collect() };
 	session_secrets.outcomes = Some(outcomes.iter().map(|o| o.as_i8()).collect());

@@ -5,8 +5,10 @@
 
 use std::path::PathBuf;
 
+use medshare_paillier::compare::{ComparisonContext, ComparisonStatement};
+use medshare_paillier::proofs::ring_pedersen::RingPedersen;
 use medshare_paillier::proofs::{modulus, ring_pedersen, ProofContext};
-use medshare_paillier::{compare, Ciphertext, Keypair, PublicKey};
+use medshare_paillier::{compare, Ciphertext, EncodedBases, EncodedResidue, EncodedRingPedersen, Keypair, PublicKey};
 use medshare_zk::link::{LinkContext, LinkStatement};
 use medshare_zk::prove::{self, Binding, ProveError};
 use medshare_zk::setup::{self, CircuitKind};
@@ -14,7 +16,7 @@ use rand_010::Rng;
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
-use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RequestedIndicator, Session, SessionState};
+use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RegisteredKey, RequestedIndicator, Session, SessionState};
 use crate::fhir::{self, ImportError};
 use crate::progress::Progress;
 use crate::registry::RegistryEntry;
@@ -79,6 +81,10 @@ pub enum OpError {
 	LinkProve(String),
 	#[error("the holder's encrypted data of session {session_id} is not proven to hold the values its eligibility proof checked ({error}); this client does not compare it. The chain verifies the same proof, so this means the node or the chain data is not to be trusted")]
 	LinkRefused { session_id: u64, error: String },
+	#[error("the comparison proof could not be made: {0}")]
+	ComparisonProve(String),
+	#[error("the institution's comparison of session {session_id} is not proven well formed ({error}); this client decrypts nothing of it. The chain verifies the same proof, so this means the node or the chain data is not to be trusted")]
+	ComparisonRefused { session_id: u64, error: String },
 }
 
 /// Everything a step needs besides its signer.
@@ -393,13 +399,80 @@ pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<
 		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice()))
 		.map_err(|e| OpError::BadChainData(format!("encrypted data: {e:?}")))?;
 	check_link_proof(ctx, session_id, &session, &holder_key, &values).await?;
+	let bases = holder_bases(&holder_key, &payload.holder_key)?;
 	let ranges: Vec<(u32, u32)> = secrets.indicators.iter().map(|i| (i.down, i.up)).collect();
-	let spinner = ctx.progress.spinner(format!("blinding and packing {} comparisons", ranges.len()));
-	let packed = compare::blind_and_pack(&holder_key, &values, &ranges, &mut rand_010::rng())
-		.map_err(|e| OpError::Compare(e.to_string()))?;
+	let spinner = ctx.progress.spinner(format!("blinding {} comparisons", ranges.len()));
+	let (outputs, witness) =
+		compare::blind(&holder_key, &values, &ranges, &mut rand_010::rng()).map_err(|e| OpError::Compare(e.to_string()))?;
 	spinner.finish_and_clear();
-	let call = Call::SubmitComparison { session_id, ciphertexts: packed.iter().map(|c| c.to_bytes(&holder_key)).collect() };
+	let context = comparison_context(ctx, &request.institution, &session, session_id);
+	let statement =
+		ComparisonStatement { key: &holder_key, bases: &bases, context: &context, ciphertexts: &values, outputs: &outputs };
+	let spinner = ctx.progress.spinner(format!("proving the comparison well formed ({} outputs)", outputs.len()));
+	let comparison_proof =
+		compare::prove(&statement, &witness, &mut rand_010::rng()).map_err(|e| OpError::ComparisonProve(e.to_string()))?;
+	spinner.finish_and_clear();
+	let call = Call::SubmitComparison {
+		session_id,
+		ciphertexts: outputs.iter().map(|c| c.to_bytes(&holder_key)).collect(),
+		comparison_proof,
+	};
 	Ok(step_report(signer, submit(ctx, signer, call).await?))
+}
+
+/// What the comparison proof of `session` is bound to on this chain.
+fn comparison_context(ctx: &Context, institution: &AccountId32, session: &Session, session_id: u64) -> ComparisonContext {
+	ComparisonContext {
+		genesis_hash: ctx.chain.genesis_hash(),
+		institution: institution.0,
+		holder: session.holder.0,
+		request_id: session.request_id,
+		session_id,
+	}
+}
+
+/// The holder's registered ring-Pedersen parameters, which Pi^cmp commits under.
+fn holder_bases(key: &PublicKey, registered: &RegisteredKey) -> Result<RingPedersen, OpError> {
+	ring_pedersen_of(key, &registered.ring_pedersen.s, &registered.ring_pedersen.t)
+}
+
+/// Ring-Pedersen parameters on `key` from their bytes (`s` concatenated, `t`).
+pub fn ring_pedersen_of(key: &PublicKey, s: &[u8], t: &[u8]) -> Result<RingPedersen, OpError> {
+	let bad = |e: String| OpError::BadChainData(format!("ring-Pedersen parameters: {e}"));
+	let encoded = EncodedRingPedersen {
+		s: EncodedBases::new(s.to_vec()).map_err(|e| bad(e.to_string()))?,
+		t: EncodedResidue::new(t.to_vec()).map_err(|e| bad(e.to_string()))?,
+	};
+	RingPedersen::from_encoded(key, &encoded).map_err(|e| bad(e.to_string()))
+}
+
+/// The holder's check before it decrypts anything (step 6): the institution's comparison
+/// proof, read from its extrinsic, verifies for the outputs in state, the holder's ciphertexts
+/// and its own registered key and bases.
+async fn check_comparison_proof(
+	ctx: &Context,
+	session_id: u64,
+	session: &Session,
+	institution: &AccountId32,
+	registered: &RegisteredKey,
+	key: &PublicKey,
+	data: &[Ciphertext],
+	outputs: &[Ciphertext],
+) -> Result<(), OpError> {
+	let (submitted, proof) = ctx.chain.comparison_proof(session_id, session).await?;
+	let in_state: Vec<Vec<u8>> = outputs.iter().map(|c| c.to_bytes(key)).collect();
+	if submitted != in_state {
+		return Err(OpError::BadChainData(format!("session {session_id}: the submitted comparison differs from the one in state")));
+	}
+	let bases = holder_bases(key, registered)?;
+	let context = comparison_context(ctx, institution, session, session_id);
+	let statement = ComparisonStatement { key, bases: &bases, context: &context, ciphertexts: data, outputs };
+	let mut seed = [0u8; 32];
+	rand_010::rng().fill_bytes(&mut seed);
+	let spinner = ctx.progress.spinner("verifying the institution's comparison proof".to_string());
+	let verdict = compare::verify(&statement, &proof, &seed);
+	spinner.finish_and_clear();
+	verdict.map_err(|e| OpError::ComparisonRefused { session_id, error: e.to_string() })
 }
 
 /// The result of `institution results`.
@@ -804,7 +877,14 @@ pub async fn holder_result(ctx: &Context, signer: &Signer, session_id: u64) -> R
 		.public()
 		.ciphertexts_from_bytes(payload.comparison.iter().map(|c| c.as_slice()))
 		.map_err(|e| OpError::BadChainData(format!("comparison: {e:?}")))?;
-	let outcomes = compare::unpack_outcomes(&keypair, &packed, secrets.values.len()).map_err(|e| OpError::Compare(e.to_string()))?;
+	let data = keypair
+		.public()
+		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice()))
+		.map_err(|e| OpError::BadChainData(format!("encrypted data: {e:?}")))?;
+	// Nothing is decrypted before the proof verifies.
+	check_comparison_proof(ctx, session_id, &session, &request.institution, &payload.holder_key, keypair.public(), &data, &packed)
+		.await?;
+	let outcomes = compare::unpack(&keypair, &packed, secrets.values.len()).map_err(|e| OpError::Compare(e.to_string()))?;
 	let institution = ctx.chain.institution(&request.institution).await?;
 	let registered = institution
 		.and_then(|i| i.public_key)

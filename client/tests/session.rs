@@ -86,6 +86,9 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 	assert!(intruder.stderr.contains("MedicalSharing::NotRequestInstitution"), "{}", intruder.stderr);
 	assert!(intruder.stderr.contains("Sign with the account of the institution that created the request"), "the error says what to do: {}", intruder.stderr);
 
+	// The attack of issue 12, one holder value in every slot with the best comparison proof, is
+	// refused by the node; the honest comparison then goes through.
+	assert_eq!(support::one_value_everywhere_error(&cli.url, state.path(), session_id), "ComparisonEquationFailed");
 	cli.ok(&["institution", "compare", "--suri", "//Bob", "--session", &session]);
 	let answered = cli.ok(&["holder", "result", "--suri", "//Charlie", "--session", &session]);
 	let results = cli.ok(&["institution", "results", "--suri", "//Bob", "--session", &session]);

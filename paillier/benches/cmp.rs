@@ -9,8 +9,8 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use medshare_paillier::cmp::{self, ComparisonContext, ComparisonStatement};
-use medshare_paillier::proofs::{bases, ProofContext};
-use medshare_paillier::{cmp_ring_pedersen_bases, Keypair};
+use medshare_paillier::proofs::{ring_pedersen, ProofContext};
+use medshare_paillier::Keypair;
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -20,7 +20,7 @@ fn comparison_proof(c: &mut Criterion) {
 	let mut rng = rand_010::rng();
 	let holder = Keypair::generate(2048, &mut rng).unwrap();
 	let proof_context = ProofContext { genesis_hash: [1; 32], account: [2; 32] };
-	let (bases, _) = bases::generate(&holder, cmp_ring_pedersen_bases(2048) as usize, &proof_context, &mut rng).unwrap();
+	let (bases, _) = ring_pedersen::generate(&holder, &proof_context, &mut rng).unwrap();
 	let values: Vec<u32> = (0..INDICATORS as u32).map(|i| 3000 + i * 7).collect();
 	let ranges: Vec<(u32, u32)> = (0..INDICATORS as u32).map(|i| (2900 + i * 7, 3100 + i * 9)).collect();
 	let ciphertexts = cmp::encrypt_values(&holder, &values, &mut rng);

@@ -23,7 +23,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core_010::{CryptoRng, SeedableRng};
 use rayon::prelude::*;
 
-use crate::ciphertext::{to_fixed_be, Ciphertext};
+use crate::ciphertext::{to_fixed_be, Ciphertext, CiphertextError};
 use crate::compare::{batch_invert, CompareError, Outcome};
 use crate::key::PublicKey;
 use crate::keypair::Keypair;
@@ -32,7 +32,7 @@ use crate::layout::{
 	CMP_CONSTANT_BITS, CMP_CONTENT_BITS, CMP_FACTOR_RESPONSE_BITS, CMP_SLOT_BITS, KAPPA, VALUE_BITS,
 };
 use crate::mont::{to_biguint, FixedBase, Limbs, Mont};
-use crate::proofs::bases::RingPedersenBases;
+use crate::proofs::ring_pedersen::RingPedersen;
 use crate::proofs::{
 	comparison_output_proof_len, comparison_proof_len, ComparisonProofError, CMP_CONSTANT_RESPONSE_BYTES,
 	CMP_FACTOR_RESPONSE_BYTES, CMP_RANDOMNESS_EXTRA_BITS, CMP_RANDOMNESS_EXTRA_BYTES,
@@ -51,20 +51,7 @@ const CONSTANT_OFFSET_BITS: u32 = VALUE_BITS + KAPPA;
 /// Statistical hiding of a ring-Pedersen commitment: its randomness has `|N| + 80` bits.
 const HIDING_BITS: u32 = 80;
 
-/// What a comparison proof is bound to besides the public values it speaks about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ComparisonContext {
-	/// The chain's genesis hash.
-	pub genesis_hash: [u8; 32],
-	/// The institution (the prover) as the pallet's 32-byte account encoding.
-	pub institution: [u8; 32],
-	/// The holder (the verifier whose key and bases the proof uses).
-	pub holder: [u8; 32],
-	/// The request.
-	pub request_id: u64,
-	/// The session.
-	pub session_id: u64,
-}
+pub use crate::proofs::ComparisonContext;
 
 /// The public statement of Pi^cmp.
 #[derive(Clone, Copy)]
@@ -72,7 +59,7 @@ pub struct ComparisonStatement<'a> {
 	/// The holder's key.
 	pub key: &'a PublicKey,
 	/// The holder's vector ring-Pedersen bases ([`cmp_ring_pedersen_bases`] of them).
-	pub bases: &'a RingPedersenBases,
+	pub bases: &'a RingPedersen,
 	/// What the proof is bound to.
 	pub context: &'a ComparisonContext,
 	/// The holder's ciphertexts of step 4, in request order ([`encrypt_values`]).
@@ -143,10 +130,15 @@ fn seeds<R: CryptoRng + ?Sized>(rng: &mut R, count: usize) -> Vec<[u8; 32]> {
 		.collect()
 }
 
+/// The bit position of indicator `index`'s slot: `244 (index mod P)`.
+pub fn slot_shift(key: &PublicKey, index: usize) -> usize {
+	let per = cmp_slots_per_output(key.modulus_bits()).max(1) as usize;
+	CMP_SLOT_BITS as usize * (index % per)
+}
+
 /// The plaintext the holder encrypts for value `m` of indicator `index`: `m 2^(244 (index mod P))`.
 pub fn positioned_value(key: &PublicKey, m: u32, index: usize) -> BigUint {
-	let per = cmp_slots_per_output(key.modulus_bits()).max(1) as usize;
-	BigUint::from(m) << (CMP_SLOT_BITS as usize * (index % per))
+	BigUint::from(m) << slot_shift(key, index)
 }
 
 /// Step 4 (holder): encrypts every value in its slot (fast CRT path, both cores).
@@ -311,8 +303,7 @@ fn ciphertexts_digest(key: &PublicKey, ciphertexts: &[Ciphertext]) -> [u8; 32] {
 	out
 }
 
-/// The transcript every output's challenge starts from: the context, the key, the bases and
-/// digests of every ciphertext and output.
+/// The transcript every output's challenge starts from: the context, the key and the bases.
 fn statement_transcript(statement: &ComparisonStatement<'_>) -> Transcript {
 	let c = statement.context;
 	let mut t = Transcript::new(DOMAIN);
@@ -322,17 +313,23 @@ fn statement_transcript(statement: &ComparisonStatement<'_>) -> Transcript {
 	t.append_message(b"request-id", &c.request_id.to_le_bytes());
 	t.append_message(b"session-id", &c.session_id.to_le_bytes());
 	t.append_message(b"modulus", &statement.key.to_bytes());
-	t.append_message(b"bases", &digest(&[&statement.bases.to_bytes()]));
-	t.append_message(b"indicators", &(statement.ciphertexts.len() as u64).to_le_bytes());
-	t.append_message(b"ciphertexts", &ciphertexts_digest(statement.key, statement.ciphertexts));
-	t.append_message(b"outputs", &ciphertexts_digest(statement.key, statement.outputs));
+	let bases = statement.bases.to_encoded();
+	t.append_message(b"bases", &digest(&[bases.s.as_bytes(), bases.t.as_bytes()]));
 	t
 }
 
-/// Output `j`'s challenge, in `[0, 2^128)`.
-fn challenge(common: &Transcript, j: usize, first_message: &[u8]) -> BigUint {
+/// Output `j`'s challenge, in `[0, 2^128)`: the common prefix, then the output's index, its
+/// own ciphertexts (the group's holder ciphertexts), the output itself and the first message.
+/// Each output's statement is complete in its transcript, so the first `2 g` outputs of a proof
+/// are a valid proof for the first `g` groups (the benchmarks rely on it); the verifier fixes
+/// how many outputs a request has.
+fn challenge(common: &Transcript, statement: &ComparisonStatement<'_>, j: usize, first_message: &[u8]) -> BigUint {
+	let per = cmp_slots_per_output(statement.key.modulus_bits()) as usize;
+	let range = output_indicators(per, statement.ciphertexts.len(), j);
 	let mut t = common.clone();
 	t.append_message(b"output", &(j as u64).to_le_bytes());
+	t.append_message(b"ciphertexts", &ciphertexts_digest(statement.key, &statement.ciphertexts[range]));
+	t.append_message(b"output-ciphertext", &ciphertexts_digest(statement.key, core::slice::from_ref(&statement.outputs[j])));
 	t.append_message(b"first-message", &digest(&[first_message]));
 	let mut e = [0u8; (CMP_CHALLENGE_BITS / 8) as usize];
 	t.challenge_bytes(b"e", &mut e);
@@ -362,7 +359,7 @@ struct CommitmentTables<'a> {
 }
 
 impl<'a> CommitmentTables<'a> {
-	fn new(ctx: &'a Mont, bases: &RingPedersenBases, key_bits: u32) -> CommitmentTables<'a> {
+	fn new(ctx: &'a Mont, bases: &RingPedersen, key_bits: u32) -> CommitmentTables<'a> {
 		let t_bits = (key_bits + CMP_RANDOMNESS_EXTRA_BITS) as usize;
 		let s_bits = CMP_CONSTANT_RESPONSE_BITS as usize;
 		CommitmentTables {
@@ -424,7 +421,7 @@ pub fn prove_as<R: CryptoRng + ?Sized>(
 		return Err(ComparisonProofError::MalformedInput);
 	}
 	let used = behaviour.bases_used.unwrap_or(statement.ciphertexts);
-	let (residues, inverses) = bases_and_inverses(key, used).map_err(|_| ComparisonProofError::InvalidCiphertext)?;
+	let (residues, inverses) = bases_and_inverses(key, used).map_err(|_| ComparisonProofError::CiphertextNotCoprime)?;
 	let n = key.n();
 	let width = key.byte_len();
 	let ctx = Mont::new_public(n).ok_or(ComparisonProofError::MalformedInput)?;
@@ -456,7 +453,7 @@ pub fn prove_as<R: CryptoRng + ?Sized>(
 				let mut part = to_fixed_be(&s_commitment, width);
 				part.extend_from_slice(&to_fixed_be(&t_commitment, width));
 				part.extend_from_slice(&to_fixed_be(&mask, 2 * width));
-				let e = challenge(&common, j, &part);
+				let e = challenge(&common, statement, j, &part);
 				let respond = |mask: &BigUint, secret: &BigUint| mask + &e * secret;
 				let z: Vec<BigUint> = alphas.iter().zip(&w.factors).map(|(a, x)| respond(a, x)).collect();
 				let y: Vec<BigUint> = betas.iter().zip(&w.constants).map(|(b, c)| respond(b, c)).collect();
@@ -528,12 +525,12 @@ fn parse(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<Vec<Output
 	let mut units = BigUint::one();
 	for c in statement.ciphertexts.iter().chain(statement.outputs) {
 		if c.0 >= *nn || c.0.is_zero() {
-			return Err(ComparisonProofError::InvalidCiphertext);
+			return Err(ComparisonProofError::CiphertextNotBelowModulusSquared);
 		}
 		units = units * &c.0 % n;
 	}
 	if !units.gcd(n).is_one() {
-		return Err(ComparisonProofError::InvalidCiphertext);
+		return Err(ComparisonProofError::CiphertextNotCoprime);
 	}
 	let common = statement_transcript(statement);
 	let factor_bound = BigUint::one() << CMP_FACTOR_RESPONSE_BITS;
@@ -547,7 +544,7 @@ fn parse(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<Vec<Output
 		let (part, tail) = rest.split_at(comparison_output_proof_len(width, slots));
 		rest = tail;
 		let (first_message, answers) = part.split_at(4 * width);
-		let challenge = challenge(&common, j, first_message);
+		let challenge = challenge(&common, statement, j, first_message);
 		let (s_bytes, tail) = first_message.split_at(width);
 		let (t_bytes, a_bytes) = tail.split_at(width);
 		let (nonce_bytes, tail) = answers.split_at(width);
@@ -660,6 +657,41 @@ pub fn verify(statement: &ComparisonStatement<'_>, proof: &[u8], seed: &[u8; 32]
 	Ok(())
 }
 
+/// The host function's body: decodes the byte arguments into a statement (validating the key,
+/// the ring-Pedersen parameters and every ciphertext) and verifies with [`verify`].
+#[allow(clippy::too_many_arguments)]
+pub fn verify_encoded(
+	seed: &[u8],
+	context: &[u8],
+	modulus: &[u8],
+	s: &[u8],
+	t: &[u8],
+	ciphertexts: &[u8],
+	outputs: &[u8],
+	proof: &[u8],
+) -> Result<(), ComparisonProofError> {
+	let seed: [u8; 32] = seed.try_into().map_err(|_| ComparisonProofError::MalformedInput)?;
+	let context = ComparisonContext::from_bytes(context).ok_or(ComparisonProofError::MalformedInput)?;
+	let key = PublicKey::from_bytes(modulus).map_err(|_| ComparisonProofError::MalformedInput)?;
+	let bases = RingPedersen::from_bytes(&key, s, t).map_err(|_| ComparisonProofError::MalformedInput)?;
+	let width = key.ciphertext_byte_len();
+	if ciphertexts.is_empty() || ciphertexts.len() % width != 0 || outputs.len() % width != 0 {
+		return Err(ComparisonProofError::MalformedInput);
+	}
+	let parse = |bytes: &[u8]| {
+		key.ciphertexts_from_bytes(bytes.chunks(width)).map_err(|invalid| match invalid.error {
+			CiphertextError::NotCoprime => ComparisonProofError::CiphertextNotCoprime,
+			CiphertextError::WrongLength | CiphertextError::NotBelowModulusSquared => {
+				ComparisonProofError::CiphertextNotBelowModulusSquared
+			},
+		})
+	};
+	let ciphertexts = parse(ciphertexts)?;
+	let outputs = parse(outputs)?;
+	let statement = ComparisonStatement { key: &key, bases: &bases, context: &context, ciphertexts: &ciphertexts, outputs: &outputs };
+	verify(&statement, proof, &seed)
+}
+
 /// Verifies every equation of Pi^cmp on its own: the baseline the batched [`verify`] is
 /// measured against, and the reference its tests compare with.
 pub fn verify_unbatched(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<(), ComparisonProofError> {
@@ -679,7 +711,7 @@ pub fn verify_unbatched(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Re
 		}
 	}
 	let (residues, inverses) =
-		bases_and_inverses(key, statement.ciphertexts).map_err(|_| ComparisonProofError::InvalidCiphertext)?;
+		bases_and_inverses(key, statement.ciphertexts).map_err(|_| ComparisonProofError::CiphertextNotCoprime)?;
 	let nn = &key.ctx.nn;
 	for (j, (part, output)) in parts.iter().zip(statement.outputs).enumerate() {
 		let range = output_indicators(per, k, j);
@@ -708,7 +740,7 @@ fn invert_some(key: &PublicKey, residues: &[Limbs], which: &[usize]) -> Result<V
 	let nn = &key.ctx.nn;
 	let chosen: Vec<Limbs> = which.iter().map(|&i| residues[i].clone()).collect();
 	let in_mont: Vec<Limbs> = chosen.iter().map(|r| nn.to_mont(r)).collect();
-	let inverses = batch_invert(key, &in_mont, &chosen).map_err(|_| ComparisonProofError::InvalidCiphertext)?;
+	let inverses = batch_invert(key, &in_mont, &chosen).map_err(|_| ComparisonProofError::CiphertextNotCoprime)?;
 	Ok(inverses.iter().map(|x| nn.out_of_mont(x)).collect())
 }
 
@@ -729,6 +761,82 @@ fn batch_weights(seed: &[u8; 32], proof: &[u8], parts: &[OutputProof]) -> (Vec<B
 	let outputs = draw(b"output-weights");
 	let commitments = draw(b"commitment-weights");
 	(outputs, commitments)
+}
+
+/// The outputs an institution forms from `used` (the ciphertexts it really takes, slot by
+/// slot) and `witness`, exactly as [`blind`] forms them.
+#[cfg(any(test, feature = "test-attacks"))]
+fn outputs_from(key: &PublicKey, used: &[Ciphertext], witness: &ComparisonWitness) -> Vec<Ciphertext> {
+	let per = cmp_slots_per_output(key.modulus_bits()) as usize;
+	let Ok((residues, inverses)) = bases_and_inverses(key, used) else { return Vec::new() };
+	let nn = &key.ctx.nn;
+	witness
+		.outputs
+		.iter()
+		.enumerate()
+		.map(|(j, w)| {
+			let range = output_indicators(per, used.len(), j);
+			let bases: Vec<&Limbs> = range.clone().map(|i| if j % 2 == 0 { &residues[i] } else { &inverses[i] }).collect();
+			let constant = slot_offsets(range.len()) + pack(&w.constants);
+			let acc = nn.mul_mod(&product_of_powers(key, &bases, &w.factors), &key.trivial(&constant));
+			Ciphertext(to_biguint(&nn.mul_mod(&acc, &key.nth_residue(&limbs(&w.rerandomizer)))))
+		})
+		.collect()
+}
+
+/// Cheating institutions for the tests that show Pi^cmp refuses them (docs/PROOFS.md); never
+/// enabled in a build that ships.
+#[cfg(feature = "test-attacks")]
+pub mod attacks {
+	use super::*;
+
+	/// How the institution cheats in step 5.
+	#[derive(Clone, Debug)]
+	pub enum Cheat {
+		/// Compares the first value in every slot (`c_1` everywhere).
+		OneCiphertextInEverySlot,
+		/// Puts the first two indicators' ciphertexts in each other's slots.
+		SwappedSlots,
+		/// Blinds the first slot with this factor (its constant `2^96`, so that it cannot
+		/// overflow).
+		Factor(BigUint),
+		/// Gives the first slot this constant.
+		Constant(BigUint),
+	}
+
+	/// Outputs formed with `cheat` from `ciphertexts` and `ranges`, and the best proof for them:
+	/// the prover's own algorithm on the real statement (whose challenges it must answer), with
+	/// the bases it really used, sending its responses whatever their size.
+	pub fn cheat<R: CryptoRng + ?Sized>(
+		key: &PublicKey,
+		bases: &RingPedersen,
+		context: &ComparisonContext,
+		ciphertexts: &[Ciphertext],
+		ranges: &[(u32, u32)],
+		cheat: Cheat,
+		rng: &mut R,
+	) -> (Vec<Ciphertext>, Vec<u8>) {
+		let mut used = ciphertexts.to_vec();
+		match cheat {
+			Cheat::OneCiphertextInEverySlot => used.iter_mut().for_each(|c| *c = ciphertexts[0].clone()),
+			Cheat::SwappedSlots => used.swap(0, 1),
+			_ => {},
+		}
+		let Ok((_, mut witness)) = blind(key, &used, ranges, rng) else { return (Vec::new(), Vec::new()) };
+		match cheat {
+			Cheat::Factor(factor) => {
+				witness.outputs[0].factors[0] = factor;
+				witness.outputs[0].constants[0] = BigUint::one() << CONSTANT_OFFSET_BITS;
+			},
+			Cheat::Constant(constant) => witness.outputs[0].constants[0] = constant,
+			_ => {},
+		}
+		let outputs = outputs_from(key, &used, &witness);
+		let statement = ComparisonStatement { key, bases, context, ciphertexts, outputs: &outputs };
+		let behaviour = ProverBehaviour { bases_used: Some(&used), skip_rejection: true };
+		let proof = prove_as(&statement, &witness, behaviour, rng).unwrap_or_default();
+		(outputs, proof)
+	}
 }
 
 #[cfg(test)]

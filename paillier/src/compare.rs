@@ -1,16 +1,18 @@
-//! The blinded range comparison of PROTOCOL.md 4.1-4.2.
+//! The blinded range comparison of PROTOCOL.md 4.1-4.2 in its version 2 form (9.3).
 //!
-//! 1. The holder encrypts its values under its own key ([`encrypt_values`], step 4).
-//! 2. The institution blinds `m_i - down_i` and `up_i - m_i` with fresh random factors, packs
-//!    the blinded values into as few plaintexts as fit, and re-randomises every output
-//!    ([`blind_and_pack`], step 5).
-//! 3. The holder decrypts, reads the signs and converts each indicator to below / inside / above
-//!    ([`unpack_outcomes`]), then encrypts the result set under the institution's key
-//!    ([`encrypt_outcomes`], steps 6-7).
+//! 1. The holder encrypts each value in its comparison slot under its own key
+//!    ([`encrypt_values`], step 4).
+//! 2. The institution blinds `m_i - down_i` and `up_i - m_i` with fresh random factors into
+//!    alpha and beta outputs, re-randomised ([`blind`], step 5), and proves them well formed
+//!    ([`prove`], Pi^cmp).
+//! 3. The holder verifies the proof ([`verify`]), decrypts, reads the signs and converts each
+//!    indicator to below / inside / above ([`unpack`]), then encrypts the result set under the
+//!    institution's key ([`encrypt_outcomes`], steps 6-7).
 //! 4. The institution decrypts the result set ([`decode_outcomes`], step 8).
 //!
-//! Parameters: [`VALUE_BITS`], [`KAPPA`], [`SLOT_BITS`], [`slots_per_ciphertext`]; their
-//! derivation and the leakage are in docs/PAILLIER.md.
+//! Steps 4-6 live in [`crate::cmp`] with Pi^cmp and are re-exported here. Parameters:
+//! [`VALUE_BITS`], [`KAPPA`], [`CMP_SLOT_BITS`], [`cmp_slots_per_output`]; their derivation and
+//! the leakage are in docs/PAILLIER.md and docs/PROOFS.md.
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -19,22 +21,16 @@ use num_traits::One;
 use rand_core_010::CryptoRng;
 use rayon::prelude::*;
 
+pub use crate::cmp::{blind, encrypt_values, prove, unpack, verify, ComparisonContext, ComparisonStatement, ComparisonWitness};
 pub use crate::layout::{
-	comparison_ciphertext_count, outcomes_per_ciphertext, result_ciphertext_count, slots_per_ciphertext, KAPPA, OUTCOME_BITS,
-	SLOT_BITS, VALUE_BITS,
+	cmp_output_count, cmp_slots_per_output, outcomes_per_ciphertext, result_ciphertext_count, CMP_SLOT_BITS, KAPPA,
+	OUTCOME_BITS, VALUE_BITS,
 };
 use crate::ciphertext::Ciphertext;
 use crate::key::PublicKey;
 use crate::keypair::Keypair;
 use crate::mont::{bit_len, to_biguint, zeros, Limbs};
 use crate::random;
-
-/// Offset added to every slot: `2^(SLOT_BITS - 1)`.
-const SLOT_OFFSET: i128 = 1 << (SLOT_BITS - 1);
-/// The exponent `2^SLOT_BITS` as little-endian limbs (moves a packed value up one slot).
-const SHIFT_ONE_SLOT: [u64; 2] = [0, 1 << (SLOT_BITS - 64)];
-/// Bound on the magnitude of a genuine blinded value: `2^(VALUE_BITS + KAPPA)`.
-const SLOT_BOUND: u128 = 1 << (VALUE_BITS + KAPPA);
 
 /// Where a value lies relative to the institution's hidden range `[down, up]`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,8 +109,8 @@ pub enum CompareError {
 		/// What was given.
 		got: usize,
 	},
-	/// A decrypted slot is not `x + 2^(SLOT_BITS - 1)` with `|x| < 2^(VALUE_BITS + KAPPA)`:
-	/// the ciphertext was not formed by the protocol.
+	/// A decrypted slot is not `x + 2^(CMP_SLOT_BITS - 1)` with `|x| < 2^CMP_CONTENT_BITS`:
+	/// the ciphertext was not formed by the protocol (a verified proof rules it out).
 	SlotOutOfRange {
 		/// Slot position (`2 i` is alpha of indicator `i`, `2 i + 1` its beta).
 		index: usize,
@@ -123,11 +119,6 @@ pub enum CompareError {
 	UnexpectedHighBits {
 		/// Ciphertext position.
 		ciphertext: usize,
-	},
-	/// Both alpha and beta are negative, impossible for `down <= up`.
-	Inconsistent {
-		/// Indicator position.
-		indicator: usize,
 	},
 	/// A decrypted result code is 3, which encodes no outcome.
 	InvalidOutcome {
@@ -146,39 +137,12 @@ impl fmt::Display for CompareError {
 			Self::WrongCiphertextCount { expected, got } => write!(f, "expected {expected} ciphertexts, got {got}"),
 			Self::SlotOutOfRange { index } => write!(f, "slot {index} is outside the protocol's range"),
 			Self::UnexpectedHighBits { ciphertext } => write!(f, "plaintext {ciphertext} has bits above its last slot"),
-			Self::Inconsistent { indicator } => write!(f, "indicator {indicator} is both below and above its range"),
 			Self::InvalidOutcome { index } => write!(f, "result code {index} is invalid"),
 		}
 	}
 }
 
 impl std::error::Error for CompareError {}
-
-/// Step 4 (holder): encrypts the values under the holder's own key, fast path, in parallel.
-pub fn encrypt_values<R: CryptoRng + ?Sized>(holder: &Keypair, values: &[u32], rng: &mut R) -> Vec<Ciphertext> {
-	let values: Vec<u64> = values.iter().map(|&v| v as u64).collect();
-	holder.encrypt_many(&values, rng)
-}
-
-/// The fresh blinding factors of one indicator.
-struct Blinding {
-	rho: u64,
-	rho_prime: u64,
-	sigma: u64,
-	sigma_prime: u64,
-}
-
-impl Blinding {
-	/// `rho`, `sigma` uniform in `[1, 2^KAPPA)`; `rho'` uniform in `[0, rho)`, `sigma'` in
-	/// `[0, sigma)`.
-	fn draw<R: CryptoRng + ?Sized>(rng: &mut R) -> Blinding {
-		let rho = random::nonzero_u64(rng);
-		let rho_prime = random::u64_below(rng, rho);
-		let sigma = random::nonzero_u64(rng);
-		let sigma_prime = random::u64_below(rng, sigma);
-		Blinding { rho, rho_prime, sigma, sigma_prime }
-	}
-}
 
 /// ORs `value` into little-endian limbs at bit `pos` (bits past the end are dropped).
 fn put_bits(limbs: &mut [u64], pos: usize, value: u128) {
@@ -245,134 +209,6 @@ pub(crate) fn batch_invert(pk: &PublicKey, bases: &[Limbs], residues: &[Limbs]) 
 	}
 	out[0] = running;
 	Ok(out)
-}
-
-/// Step 5 (institution): from the holder's `E_U(m_i)` and the secret ranges `[down_i, up_i]`,
-/// the packed, blinded, re-randomised comparison ciphertexts
-/// ([`comparison_ciphertext_count`] of them).
-///
-/// For each indicator, with fresh `rho, sigma` in `[1, 2^64)`, `rho'` in `[0, rho)`,
-/// `sigma'` in `[0, sigma)`:
-/// `alpha = rho (m - down) + rho'` as `c^rho E(rho' - rho down)` and
-/// `beta = sigma (up - m) + sigma'` as `(c^-1)^sigma E(sigma up + sigma')`;
-/// `alpha_1, beta_1, alpha_2, ...` fill the slots of consecutive plaintexts, each slot holding
-/// `x + 2^97`. The products `c^e` are combined by Horner's rule (`SLOT_BITS` squarings per
-/// slot), all plaintext constants of a ciphertext are added in one trivial encryption, and every
-/// output is multiplied by a fresh `r^n`. Parallel over output ciphertexts.
-pub fn blind_and_pack<R: CryptoRng + ?Sized>(
-	holder: &PublicKey,
-	encrypted_values: &[Ciphertext],
-	ranges: &[(u32, u32)],
-	rng: &mut R,
-) -> Result<Vec<Ciphertext>, CompareError> {
-	let k = encrypted_values.len();
-	if k == 0 {
-		return Err(CompareError::NoIndicators);
-	}
-	if ranges.len() != k {
-		return Err(CompareError::LengthMismatch { values: k, ranges: ranges.len() });
-	}
-	if let Some(index) = ranges.iter().position(|&(down, up)| down > up) {
-		return Err(CompareError::InvalidRange { index });
-	}
-	let nn = &holder.ctx.nn;
-	let per = slots_per_ciphertext(holder.modulus_bits()) as usize;
-	let total = 2 * k;
-	let outputs = total.div_ceil(per);
-
-	// All randomness first, from the caller's RNG, then the parallel work.
-	let blinding: Vec<Blinding> = (0..k).map(|_| Blinding::draw(rng)).collect();
-	let rerandomizers: Vec<Limbs> = (0..outputs).map(|_| random::nonzero_below(rng, &holder.ctx.n)).collect();
-
-	let residues: Vec<Limbs> = encrypted_values.iter().map(|c| holder.residue(c)).collect();
-	let in_mont: Vec<Limbs> = residues.par_iter().map(|r| nn.to_mont(r)).collect();
-	let inverses: Vec<Limbs> = batch_invert(holder, &in_mont, &residues)
-		.map_err(|index| CompareError::InvalidCiphertext { index })?
-		.par_iter()
-		.map(|x| nn.out_of_mont(x))
-		.collect();
-
-	// Slot g: base, exponent and plaintext constant (k_g + 2^97 > 0, below 2^98).
-	let slot = |g: usize| -> (&Limbs, u64, u128) {
-		let i = g / 2;
-		let (down, up) = (ranges[i].0 as i128, ranges[i].1 as i128);
-		let b = &blinding[i];
-		if g.is_multiple_of(2) {
-			let constant = b.rho_prime as i128 - b.rho as i128 * down;
-			(&residues[i], b.rho, (constant + SLOT_OFFSET) as u128)
-		} else {
-			let constant = b.sigma as i128 * up + b.sigma_prime as i128;
-			(&inverses[i], b.sigma, (constant + SLOT_OFFSET) as u128)
-		}
-	};
-
-	let packed = (0..outputs)
-		.into_par_iter()
-		.map(|j| {
-			let first = j * per;
-			let used = per.min(total - first);
-			let mut acc: Option<Limbs> = None;
-			let mut constants = zeros(holder.ctx.n.len());
-			for s in (0..used).rev() {
-				let (base, exponent, constant) = slot(first + s);
-				let term = nn.pow(base, &[exponent]);
-				acc = Some(match acc {
-					None => term,
-					// Horner: acc <- acc^(2^SLOT_BITS) * term, SLOT_BITS squarings.
-					Some(acc) => nn.mul_mod(&nn.pow(&acc, &SHIFT_ONE_SLOT), &term),
-				});
-				put_bits(&mut constants, SLOT_BITS as usize * s, constant);
-			}
-			let acc = acc.expect("every output ciphertext has at least one slot");
-			let with_constants = nn.mul_mod(&acc, &holder.trivial(&to_biguint(&constants)));
-			let r_n = holder.nth_residue(&rerandomizers[j]);
-			Ciphertext(to_biguint(&nn.mul_mod(&with_constants, &r_n)))
-		})
-		.collect();
-	Ok(packed)
-}
-
-/// Steps 6 (holder): decrypts the comparison ciphertexts, checks every slot, and converts each
-/// indicator: `alpha < 0` is [`Outcome::Below`], `beta < 0` is [`Outcome::Above`], otherwise
-/// [`Outcome::Inside`]. Anything the protocol cannot produce is an error, never a guess.
-pub fn unpack_outcomes(holder: &Keypair, packed: &[Ciphertext], indicators: usize) -> Result<Vec<Outcome>, CompareError> {
-	if indicators == 0 {
-		return Err(CompareError::NoIndicators);
-	}
-	let per = slots_per_ciphertext(holder.public().modulus_bits()) as usize;
-	// In u128 so that an absurd indicator count is a count mismatch, not an overflow.
-	let expected = (2 * indicators as u128).div_ceil(per as u128);
-	if packed.len() as u128 != expected {
-		let expected = usize::try_from(expected).unwrap_or(usize::MAX);
-		return Err(CompareError::WrongCiphertextCount { expected, got: packed.len() });
-	}
-	// Now 2 * indicators <= packed.len() * per, which fits in memory and so in usize.
-	let total = 2 * indicators;
-	let plaintexts: Vec<Limbs> = packed.par_iter().map(|c| holder.decrypt_limbs(c)).collect();
-	let mut slots: Vec<i128> = Vec::with_capacity(total);
-	for (j, plain) in plaintexts.iter().enumerate() {
-		let used = per.min(total - j * per);
-		if bit_len(plain) > SLOT_BITS as usize * used {
-			return Err(CompareError::UnexpectedHighBits { ciphertext: j });
-		}
-		for s in 0..used {
-			let x = get_bits(plain, SLOT_BITS as usize * s, SLOT_BITS) as i128 - SLOT_OFFSET;
-			if x.unsigned_abs() >= SLOT_BOUND {
-				return Err(CompareError::SlotOutOfRange { index: j * per + s });
-			}
-			slots.push(x);
-		}
-	}
-	slots
-		.chunks_exact(2)
-		.enumerate()
-		.map(|(i, pair)| match (pair[0] < 0, pair[1] < 0) {
-			(false, false) => Ok(Outcome::Inside),
-			(true, false) => Ok(Outcome::Below),
-			(false, true) => Ok(Outcome::Above),
-			(true, true) => Err(CompareError::Inconsistent { indicator: i }),
-		})
-		.collect()
 }
 
 /// Step 7 (holder): the result set `t_i + 1`, two bits each in request order (indicator 0 in

@@ -1,34 +1,21 @@
-//! Parameters of the blinded comparison (PROTOCOL.md 4.1-4.2) and how many ciphertexts each
-//! step produces. Pure arithmetic, available without std, so the pallet can check counts.
+//! Parameters of the blinded comparison (PROTOCOL.md 4.1-4.2, 9.3) and how many ciphertexts
+//! each step produces. Pure arithmetic, available without std, so the pallet can check counts.
 //!
-//! Derivation (docs/PAILLIER.md has the long form):
-//! - values and bounds are below `2^VALUE_BITS`, so `|m - down| < 2^32` and `|up - m| < 2^32`;
-//! - `alpha = rho (m - down) + rho'` with `1 <= rho < 2^KAPPA`, `0 <= rho' < rho`, so
-//!   `|alpha| < 2^(VALUE_BITS + KAPPA) = 2^96` (likewise `beta`);
-//! - a slot of `SLOT_BITS = 98` bits holds `x + 2^97`, which lies in `(2^96, 3 * 2^96)`: inside
-//!   the slot with one bit to spare, and a decrypted slot outside that interval is detectably not
-//!   a protocol value;
-//! - slots fill the plaintext from bit 0 up to at most bit `|n| - 3`, so a packed plaintext is
-//!   below `2^(|n| - 2) < n / 2` and never wraps modulo `n`.
+//! Derivation (docs/PAILLIER.md and docs/PROOFS.md have the long form):
+//! - values and bounds are below `2^VALUE_BITS`; an honest blinding factor is below `2^KAPPA`;
+//! - Pi^cmp admits factors below `2^CMP_FACTOR_RESPONSE_BITS` and constants below
+//!   `2^CMP_CONSTANT_RESPONSE_BITS` (the honest ranges times the challenge, plus rejection
+//!   slack), so an admitted slot content has magnitude below `2^CMP_CONTENT_BITS`;
+//! - a slot of [`CMP_SLOT_BITS`] bits holds content plus `2^(CMP_SLOT_BITS - 1)`, inside the slot
+//!   with a bit to spare, and slots fill the plaintext from bit 0 up to at most bit `|n| - 3`,
+//!   so a plaintext never wraps modulo `n`.
 
 /// Bits of a plaintext value or range bound (PROTOCOL.md 2: values are below `2^32`).
 pub const VALUE_BITS: u32 = 32;
-/// Bits of the blinding factors `rho`, `sigma` (statistical hiding parameter).
+/// Bits of the honest blinding factors `rho`, `sigma` (statistical hiding parameter).
 pub const KAPPA: u32 = 64;
-/// Width of one packed slot.
-pub const SLOT_BITS: u32 = 98;
 /// Bits of one packed outcome `t + 1` in the result set.
 pub const OUTCOME_BITS: u32 = 2;
-
-// |alpha| < 2^(VALUE_BITS + KAPPA), and the offset 2^(SLOT_BITS - 1) must keep every slot
-// positive and below 2^SLOT_BITS.
-const _: () = assert!(VALUE_BITS + KAPPA < SLOT_BITS - 1);
-
-/// Slots in one comparison plaintext for a holder key of `modulus_bits`:
-/// `floor((|n| - 2) / SLOT_BITS)`, 20 for 2048 bits, 31 for 3072, 41 for 4096.
-pub const fn slots_per_ciphertext(modulus_bits: u32) -> u32 {
-	modulus_bits.saturating_sub(2) / SLOT_BITS
-}
 
 /// Outcomes in one result plaintext for an institution key of `modulus_bits`:
 /// `floor((|n| - 1) / OUTCOME_BITS)`, so the plaintext stays below `2^(|n| - 1) < n`.
@@ -49,13 +36,6 @@ const fn chunks(items: u64, per: u32) -> u32 {
 	}
 }
 
-/// Ciphertexts the institution submits in step 5 for `indicators` indicators under a holder key
-/// of `modulus_bits` bits: two slots (alpha, beta) per indicator, [`slots_per_ciphertext`] per
-/// ciphertext. Returns `u32::MAX` for a modulus too small to hold one slot.
-pub const fn comparison_ciphertext_count(modulus_bits: u32, indicators: u32) -> u32 {
-	chunks(2 * indicators as u64, slots_per_ciphertext(modulus_bits))
-}
-
 /// Ciphertexts the holder submits in step 7 for `indicators` indicators under an institution key
 /// of `modulus_bits` bits ([`outcomes_per_ciphertext`] per ciphertext; one for up to 1023
 /// indicators at 2048 bits). Returns `u32::MAX` for a modulus too small to hold one outcome.
@@ -63,7 +43,7 @@ pub const fn result_ciphertext_count(modulus_bits: u32, indicators: u32) -> u32 
 	chunks(indicators as u64, outcomes_per_ciphertext(modulus_bits))
 }
 
-/// Version 2 (PROTOCOL.md 9.3): the proven comparison of [`crate::cmp`]. A slot holds
+/// The proven comparison of [`crate::cmp`] (PROTOCOL.md 9.3). A slot holds
 /// `x m' + k - 2^96 + 2^(CMP_SLOT_BITS - 1)` where `m' = +-m` is the holder's value, `x` the
 /// blinding factor and `k` the constant; Pi^cmp bounds `0 <= x < 2^CMP_FACTOR_RESPONSE_BITS` and
 /// `0 <= k < 2^CMP_CONSTANT_RESPONSE_BITS` (the honest ranges plus the proof's slack), so every
@@ -124,27 +104,12 @@ mod tests {
 	use super::*;
 
 	#[test]
-	fn parameters_fit() {
-		assert_eq!(slots_per_ciphertext(2048), 20);
-		assert_eq!(slots_per_ciphertext(3072), 31);
-		assert_eq!(slots_per_ciphertext(4096), 41);
-		assert!(slots_per_ciphertext(2048) * SLOT_BITS <= 2048 - 2);
-	}
-
-	#[test]
 	fn counts() {
-		assert_eq!(comparison_ciphertext_count(2048, 1), 1);
-		assert_eq!(comparison_ciphertext_count(2048, 10), 1);
-		assert_eq!(comparison_ciphertext_count(2048, 11), 2);
-		assert_eq!(comparison_ciphertext_count(2048, 700), 70);
-		assert_eq!(comparison_ciphertext_count(3072, 700), 46);
-		assert_eq!(comparison_ciphertext_count(2048, 0), 0);
 		assert_eq!(result_ciphertext_count(2048, 700), 1);
 		assert_eq!(result_ciphertext_count(2048, 1023), 1);
 		assert_eq!(result_ciphertext_count(2048, 1024), 2);
 		// No panics at the extremes.
-		assert_eq!(comparison_ciphertext_count(0, 5), u32::MAX);
-		assert_eq!(comparison_ciphertext_count(2048, u32::MAX), 429_496_730);
+		assert_eq!(cmp_output_count(2048, u32::MAX), 1_073_741_824);
 		assert_eq!(result_ciphertext_count(1, 1), u32::MAX);
 		assert_eq!(result_ciphertext_count(u32::MAX, u32::MAX), 3);
 	}

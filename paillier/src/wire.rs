@@ -157,7 +157,7 @@ pub const MAX_KEY_PROOF_BYTES: usize = {
 };
 
 bounded_bytes!(
-	/// A ring-Pedersen parameter (`s` or `t`) as it travels on chain: at most
+	/// A ring-Pedersen parameter (`t`, or one base) as it travels on chain: at most
 	/// [`MAX_PUBLIC_KEY_BYTES`] unvalidated bytes, exactly as long as its key when valid.
 	EncodedResidue,
 	MAX_PUBLIC_KEY_BYTES,
@@ -172,13 +172,26 @@ bounded_bytes!(
 	"key proof"
 );
 
-/// Ring-Pedersen parameters `(s, t)` on a key's modulus `N` (PROTOCOL.md 9.1): the other
-/// party's range proofs commit under them, so the owner of `N` is the only one who could
-/// break their binding.
+/// Longest list of ring-Pedersen bases `s_1..s_B`: [`crate::cmp_ring_pedersen_bases`] of the
+/// largest key, each as wide as that key (32 times 512 bytes).
+pub const MAX_RING_PEDERSEN_BASES_BYTES: usize =
+	crate::layout::cmp_ring_pedersen_bases(crate::key::MAX_MODULUS_BITS) as usize * MAX_PUBLIC_KEY_BYTES;
+
+bounded_bytes!(
+	/// Ring-Pedersen bases `s_1..s_B` concatenated, each exactly as wide as its key when valid:
+	/// at most [`MAX_RING_PEDERSEN_BASES_BYTES`] unvalidated bytes.
+	EncodedBases,
+	MAX_RING_PEDERSEN_BASES_BYTES,
+	"ring-Pedersen bases"
+);
+
+/// Ring-Pedersen parameters `(s_1..s_B, t)` on a key's modulus `N` (PROTOCOL.md 9.1, 9.3): the
+/// other party's proofs commit under them (Pi^cmp commits one output's factors and constants
+/// in one element), so the owner of `N` is the only one who could break their binding.
 #[derive(Clone, PartialEq, Eq, Debug, Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo)]
 pub struct EncodedRingPedersen {
-	/// `s = t^lambda mod N`.
-	pub s: EncodedResidue,
+	/// `s_b = t^lambda_b mod N`, [`crate::cmp_ring_pedersen_bases`] of them, concatenated.
+	pub s: EncodedBases,
 	/// `t`, a random square modulo `N`.
 	pub t: EncodedResidue,
 }

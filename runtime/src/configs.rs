@@ -129,8 +129,9 @@ parameter_types! {
 	pub const MaxIndicatorsPerRequest: u32 = 700;
 	/// ceil(700 / medshare_zk::SLOTS) proofs per party.
 	pub const MaxChunks: u32 = 8;
-	/// 1 400 comparison slots, 20 per ciphertext under a 2048-bit holder key.
-	pub const MaxComparisonCiphertexts: u32 = 70;
+	/// 1 400 comparison slots: an alpha and a beta output per 8 indicators under a 2048-bit
+	/// holder key (Pi^cmp's layout).
+	pub const MaxComparisonCiphertexts: u32 = 176;
 	/// 700 two-bit outcomes fit one ciphertext under any accepted institution key.
 	pub const MaxResultCiphertexts: u32 = 1;
 	/// Held per request: it pays for up to 8 statements and commitments in state.

@@ -22,7 +22,7 @@ fn link(c: &mut Criterion) {
 	let mut rng = ChaCha20Rng::from_seed([5; 32]);
 	let keypair = Keypair::generate(2048, &mut rng).unwrap();
 	let values: Vec<u32> = (0..INDICATORS as u32).map(|i| 3_000 + i).collect();
-	let ciphertexts = keypair.encrypt_many(&values.iter().map(|&m| u64::from(m)).collect::<Vec<_>>(), &mut rng);
+	let ciphertexts = medshare_paillier::compare::encrypt_values(&keypair, &values, &mut rng);
 	let (blindings, commitments): (Vec<_>, Vec<_>) = values
 		.chunks(SLOTS)
 		.enumerate()

@@ -190,6 +190,7 @@ mod native {
 	use jubjub::{Fr, SubgroupPoint};
 	use medshare_paillier::link::{LinkEquation, LinkEquationError};
 	use medshare_paillier::num_bigint::BigUint;
+	use medshare_paillier::cmp::slot_shift;
 	use medshare_paillier::{to_fixed_be, Ciphertext, CiphertextError, Keypair, PublicKey};
 	use merlin::Transcript;
 	use rand_core_010::CryptoRng;
@@ -335,7 +336,13 @@ mod native {
 					})
 					.collect();
 				let beta = Fr::random(&mut *rng);
-				let masks: Vec<_> = alphas.iter().map(|alpha| prover.mask(alpha, &mut *rng)).collect();
+				// The ciphertexts hold m_i in its comparison slot (medshare_paillier::cmp), so the
+				// Paillier masks hold alpha_i in the same slot.
+				let masks: Vec<_> = alphas
+					.iter()
+					.zip(part.clone())
+					.map(|(alpha, i)| prover.mask(&(alpha << slot_shift(keypair.public(), i)), &mut *rng))
+					.collect();
 				let mut y = h * beta;
 				for (generator, alpha) in g.iter().zip(&alphas) {
 					y += generator * fr_of(alpha);
@@ -377,6 +384,9 @@ mod native {
 		masks: Vec<BigUint>,
 		nonce_responses: Vec<BigUint>,
 		responses: Vec<BigUint>,
+		/// Each response moved to its indicator's comparison slot, the plaintext the Paillier
+		/// equation checks.
+		positioned: Vec<BigUint>,
 		challenge: u128,
 	}
 
@@ -418,8 +428,8 @@ mod native {
 			}
 			let mut t = chunk_transcript(statement, chunk, &commitment);
 			let mut mask_digest = digest_state();
-			let (mut masks, mut nonce_responses, mut responses) = (Vec::new(), Vec::new(), Vec::new());
-			for _ in part {
+			let (mut masks, mut nonce_responses, mut responses, mut positioned) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+			for i in part {
 				let mask = take(2 * key_bytes);
 				mask_digest.update(mask);
 				masks.push(BigUint::from_bytes_be(mask));
@@ -428,12 +438,13 @@ mod native {
 				if z.bits() as usize > RESPONSE_BITS {
 					return Err(LinkError::ResponseTooLarge);
 				}
+				positioned.push(&z << slot_shift(statement.public_key, i));
 				responses.push(z);
 			}
 			t.append_message(b"A", mask_digest.finalize().as_bytes());
 			t.append_message(b"Y", &y.to_bytes());
 			let challenge = challenge(&mut t, b"e");
-			decoded.push(ChunkProof { commitment, y, z_r, masks, nonce_responses, responses, challenge });
+			decoded.push(ChunkProof { commitment, y, z_r, masks, nonce_responses, responses, positioned, challenge });
 		}
 		Ok(decoded)
 	}
@@ -470,7 +481,7 @@ mod native {
 					mask: &proof.masks[j],
 					ciphertext: &statement.ciphertexts[i],
 					challenge: proof.challenge,
-					response: &proof.responses[j],
+					response: &proof.positioned[j],
 					nonce_response: &proof.nonce_responses[j],
 					weight: weights.get(i).copied().unwrap_or(1),
 				});

@@ -3,6 +3,7 @@
 
 use ff::{Field, PrimeField};
 use medshare_paillier::num_bigint::BigUint;
+use medshare_paillier::cmp::{positioned_value, slot_shift};
 use medshare_paillier::{Ciphertext, Keypair, PublicKey};
 use medshare_zk::link::{self, LinkContext, LinkError, LinkStatement, RESPONSE_BITS, RESPONSE_BYTES};
 use medshare_zk::statement::{FieldBytes, SLOTS};
@@ -57,7 +58,9 @@ struct Session {
 fn session_encrypting(values: &[u32], plaintexts: &[BigUint], seed: u64) -> Session {
 	let key = keypair();
 	let mut rng = rng(seed);
-	let ciphertexts: Vec<Ciphertext> = plaintexts.iter().map(|x| key.encrypt(x, &mut rng)).collect();
+	// Each plaintext in its indicator's comparison slot, as step 4 encrypts.
+	let ciphertexts: Vec<Ciphertext> =
+		plaintexts.iter().enumerate().map(|(i, x)| key.encrypt(&(x << slot_shift(key.public(), i)), &mut rng)).collect();
 	let (blindings, commitments) = commitments(values, seed + 1);
 	let proof = link::prove(key, CONTEXT, values, &ciphertexts, &blindings, &commitments, &mut rng, |_, _| {}).unwrap();
 	Session { values: values.to_vec(), ciphertexts, blindings, commitments, proof }
@@ -174,7 +177,7 @@ fn a_proof_for_another_context_or_key_is_refused() {
 	// ciphertexts are the other key's too, re-encrypted under it.
 	let other = other_keypair();
 	let mut rng = rng(51);
-	let reencrypted: Vec<Ciphertext> = s.values.iter().map(|&m| other.encrypt_u64(u64::from(m), &mut rng)).collect();
+	let reencrypted = medshare_paillier::compare::encrypt_values(other, &s.values, &mut rng);
 	let statement = LinkStatement { context: CONTEXT, public_key: other.public(), ciphertexts: &reencrypted, commitments: &s.commitments };
 	assert_eq!(link::verify(&statement, &s.proof, &SEED), Err(LinkError::CommitmentEquationFailed));
 }
@@ -264,7 +267,7 @@ proptest! {
 		let i = pick.index(values.len());
 		// Another ciphertext in slot i: a fresh encryption of the same value.
 		let mut other = s.ciphertexts.clone();
-		other[i] = keypair().encrypt_u64(u64::from(values[i]), &mut rng(seed ^ 1));
+		other[i] = keypair().encrypt(&positioned_value(keypair().public(), values[i], i), &mut rng(seed ^ 1));
 		let statement_other = LinkStatement { ciphertexts: &other, ..statement(&s, keypair().public()) };
 		prop_assert!(link::verify(&statement_other, &s.proof, &SEED).is_err());
 		// Response i moved by `bump`.

@@ -281,7 +281,7 @@ pub fn forged_holder_key_error(url: &str) -> String {
 		let bad = attacks::smooth_subgroup_modulus(2048, &mut rng);
 		let key = bad.public_key();
 		let modulus_proof = attacks::forge_modulus_proof(&bad, &context, &mut rng);
-		let (params, ring_pedersen_proof) = attacks::forge_ring_pedersen(&key, &mut rng);
+		let (params, ring_pedersen_proof) = attacks::forge_ring_pedersen(&key, &context, &mut rng);
 		let registration = KeyRegistration {
 			key: key.to_bytes(),
 			s: params.s.into_inner(),
@@ -325,7 +325,9 @@ pub fn shifted_data_error(url: &str, state_dir: &Path, session_id: u64) -> Strin
 			.enumerate()
 			.map(|(i, &m)| {
 				let shift = if i == 0 { BigUint::from(1u32) << 400u32 } else { BigUint::ZERO };
-				keypair.encrypt(&(BigUint::from(m) + shift), &mut rng)
+				// In the indicator's comparison slot, as step 4 encrypts.
+				let slot = medshare_paillier::cmp::slot_shift(keypair.public(), i);
+				keypair.encrypt(&((BigUint::from(m) + shift) << slot), &mut rng)
 			})
 			.collect();
 		let blindings: Vec<[u8; 32]> =
@@ -347,6 +349,50 @@ pub fn shifted_data_error(url: &str, state_dir: &Path, session_id: u64) -> Strin
 		match chain.submit(&call, &charlie.keypair).await {
 			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
 			Ok(included) => panic!("the shifted data was accepted in block {}", included.block),
+		}
+	})
+}
+
+/// As `//Bob` over RPC, submits the comparison of session `session_id` with the attack of
+/// issue 12: the first holder ciphertext in every slot (every range compared with one value),
+/// with the best comparison proof the institution can make (the prover's own algorithm on the
+/// real statement, answering with the bases it used). Returns the pallet error the node
+/// answers with: the comparison host function runs from the runtime's wasm.
+pub fn one_value_everywhere_error(url: &str, state_dir: &Path, session_id: u64) -> String {
+	use medshare_client::chain::{Call, Chain};
+	use medshare_client::signer::Signer;
+	use medshare_client::state::{RequestSecrets, StateDir};
+	use medshare_paillier::cmp::attacks::{cheat, Cheat};
+	use medshare_paillier::compare::ComparisonContext;
+	use medshare_paillier::PublicKey;
+	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+	runtime.block_on(async {
+		let chain = Chain::connect(url).await.expect("the node answers");
+		let bob = Signer::from_uri("//Bob").expect("a development URI");
+		let state = StateDir::new(state_dir);
+		let session = chain.require_session(session_id).await.expect("the session");
+		let secrets: RequestSecrets = state
+			.require(&state.request_path(&chain.genesis(), session.request_id), "request secrets", "created first")
+			.expect("Bob's ranges");
+		let payload = chain.payload(session_id).await.expect("the payload").expect("data submitted");
+		let key = PublicKey::from_bytes(&payload.holder_key.key).expect("the holder's key");
+		let data = key.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice())).expect("valid data");
+		let bases = medshare_client::ops::ring_pedersen_of(&key, &payload.holder_key.ring_pedersen.s, &payload.holder_key.ring_pedersen.t)
+			.expect("registered bases");
+		let context = ComparisonContext {
+			genesis_hash: chain.genesis_hash(),
+			institution: bob.account_bytes(),
+			holder: session.holder.0,
+			request_id: session.request_id,
+			session_id,
+		};
+		let ranges: Vec<(u32, u32)> = secrets.indicators.iter().map(|i| (i.down, i.up)).collect();
+		let (outputs, comparison_proof) =
+			cheat(&key, &bases, &context, &data, &ranges, Cheat::OneCiphertextInEverySlot, &mut rand_010::rng());
+		let call = Call::SubmitComparison { session_id, ciphertexts: outputs.iter().map(|c| c.to_bytes(&key)).collect(), comparison_proof };
+		match chain.submit(&call, &bob.keypair).await {
+			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
+			Ok(included) => panic!("the comparison of one value everywhere was accepted in block {}", included.block),
 		}
 	})
 }

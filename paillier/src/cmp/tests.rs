@@ -2,13 +2,13 @@
 //! (docs/PROOFS.md, "What stops which attack").
 
 use super::*;
-use crate::proofs::bases;
+use crate::proofs::ring_pedersen;
 use crate::proofs::ProofContext;
 
 /// A holder with its bases, an institution context, values and ranges.
 struct Session {
 	holder: Keypair,
-	bases: RingPedersenBases,
+	bases: RingPedersen,
 	context: ComparisonContext,
 	values: Vec<u32>,
 	ranges: Vec<(u32, u32)>,
@@ -19,12 +19,11 @@ fn rng(seed: u64) -> ChaCha20Rng {
 	ChaCha20Rng::seed_from_u64(seed)
 }
 
-fn holder(seed: u64) -> (Keypair, RingPedersenBases) {
+fn holder(seed: u64) -> (Keypair, RingPedersen) {
 	let mut rng = rng(seed);
 	let holder = Keypair::generate(2048, &mut rng).unwrap();
 	let proof_context = ProofContext { genesis_hash: [1; 32], account: [2; 32] };
-	let count = cmp_ring_pedersen_bases(2048) as usize;
-	let (bases, _) = bases::generate(&holder, count, &proof_context, &mut rng).unwrap();
+	let (bases, _) = ring_pedersen::generate(&holder, &proof_context, &mut rng).unwrap();
 	(holder, bases)
 }
 
@@ -52,25 +51,6 @@ impl Session {
 	fn expected(&self) -> Vec<Outcome> {
 		self.values.iter().zip(&self.ranges).map(|(&m, &(down, up))| Outcome::of(m, down, up)).collect()
 	}
-}
-
-/// The outputs a (possibly cheating) institution forms from `used` and `witness`, exactly as
-/// [`blind`] forms them.
-fn outputs_from(key: &PublicKey, used: &[Ciphertext], witness: &ComparisonWitness) -> Vec<Ciphertext> {
-	let per = cmp_slots_per_output(key.modulus_bits()) as usize;
-	let (residues, inverses) = bases_and_inverses(key, used).unwrap();
-	let nn = &key.ctx.nn;
-	witness
-		.outputs
-		.iter()
-		.enumerate()
-		.map(|(j, w)| {
-			let range = output_indicators(per, used.len(), j);
-			let bases: Vec<&Limbs> = range.clone().map(|i| if j % 2 == 0 { &residues[i] } else { &inverses[i] }).collect();
-			let acc = nn.mul_mod(&product_of_powers(key, &bases, &w.factors), &key.trivial(&(slot_offsets(range.len()) + pack(&w.constants))));
-			Ciphertext(to_biguint(&nn.mul_mod(&acc, &key.nth_residue(&limbs(&w.rerandomizer)))))
-		})
-		.collect()
 }
 
 /// Both verifiers' verdicts, which must agree.
@@ -144,12 +124,12 @@ fn a_blinding_factor_of_2_80_is_admitted_and_harmless() {
 
 #[test]
 fn a_blinding_factor_too_large_for_the_proof_is_refused() {
-	// rho = 2^86: e rho exceeds 2^208 for all but a 2^-6 fraction of challenges, so the best
+	// rho = 2^130: e rho exceeds 2^208 for all but a 2^-50 fraction of challenges, so the best
 	// the institution can do is submit the large response.
 	let s = session(26, 3);
 	let mut rng = rng(27);
 	let (_, mut witness) = blind(s.holder.public(), &s.ciphertexts, &s.ranges, &mut rng).unwrap();
-	witness.outputs[0].factors[0] = BigUint::one() << 86u32;
+	witness.outputs[0].factors[0] = BigUint::one() << 130u32;
 	witness.outputs[0].constants[0] = BigUint::one() << 96u32;
 	let outputs = outputs_from(s.holder.public(), &s.ciphertexts, &witness);
 	let behaviour = ProverBehaviour { bases_used: None, skip_rejection: true };
@@ -159,12 +139,12 @@ fn a_blinding_factor_too_large_for_the_proof_is_refused() {
 
 #[test]
 fn a_constant_past_the_slot_bound_is_refused() {
-	// A constant of 2^115 would push the slot far past the 2^96 an honest comparison produces;
+	// A constant of 2^170 would push the slot far past the 2^96 an honest comparison produces;
 	// its response exceeds 2^241.
 	let s = session(28, 3);
 	let mut rng = rng(29);
 	let (_, mut witness) = blind(s.holder.public(), &s.ciphertexts, &s.ranges, &mut rng).unwrap();
-	witness.outputs[1].constants[2] = BigUint::one() << 115u32;
+	witness.outputs[1].constants[2] = BigUint::one() << 170u32;
 	let outputs = outputs_from(s.holder.public(), &s.ciphertexts, &witness);
 	let behaviour = ProverBehaviour { bases_used: None, skip_rejection: true };
 	let proof = prove_as(&s.statement(&outputs), &witness, behaviour, &mut rng).unwrap();
@@ -202,10 +182,26 @@ fn malformed_proofs_and_statements_are_refused() {
 	let (outputs, witness) = blind(s.holder.public(), &s.ciphertexts, &s.ranges, &mut rng).unwrap();
 	let proof = prove(&s.statement(&outputs), &witness, &mut rng).unwrap();
 	assert_eq!(verdict(&s.statement(&outputs), &proof[1..]), Err(ComparisonProofError::WrongLength));
+	// Through the host function's byte interface, as the pallet calls it.
+	let key = s.holder.public();
+	let bytes = |cts: &[Ciphertext]| cts.iter().flat_map(|c| c.to_bytes(key)).collect::<Vec<u8>>();
+	let encoded = s.bases.to_encoded();
+	let host = |cts: &[u8], outs: &[u8], proof: &[u8]| {
+		verify_encoded(&[9; 32], &s.context.to_bytes(), &key.to_bytes(), encoded.s.as_bytes(), encoded.t.as_bytes(), cts, outs, proof)
+	};
+	assert_eq!(host(&bytes(&s.ciphertexts), &bytes(&outputs), &proof), Ok(()));
+	let mut zero_output = bytes(&outputs);
+	zero_output[..512].fill(0);
+	assert_eq!(host(&bytes(&s.ciphertexts), &zero_output, &proof), Err(ComparisonProofError::CiphertextNotCoprime));
+	assert_eq!(host(&bytes(&s.ciphertexts)[1..], &bytes(&outputs), &proof), Err(ComparisonProofError::MalformedInput));
+	// The first two outputs are a valid proof for the first group alone.
+	let part = comparison_output_proof_len(256, 8) * 2;
+	let truncated = ComparisonStatement { ciphertexts: &s.ciphertexts[..8], ..s.statement(&outputs[..2]) };
+	assert_eq!(verify(&truncated, &proof[..part], &[1; 32]), Ok(()));
 	assert_eq!(verdict(&s.statement(&outputs[1..]), &proof), Err(ComparisonProofError::MalformedInput));
 	let mut bad = outputs.clone();
 	bad[0] = Ciphertext(s.holder.public().n() * 5u32);
-	assert_eq!(verdict(&s.statement(&bad), &proof), Err(ComparisonProofError::InvalidCiphertext));
+	assert_eq!(verdict(&s.statement(&bad), &proof), Err(ComparisonProofError::CiphertextNotCoprime));
 	let mut zeroed = proof.clone();
 	zeroed[..256].fill(0);
 	assert_eq!(verdict(&s.statement(&outputs), &zeroed), Err(ComparisonProofError::NonCanonical));

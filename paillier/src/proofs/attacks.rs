@@ -17,7 +17,7 @@ use super::ring_pedersen::RingPedersen;
 use super::{ProofContext, KEY_PROOF_ROUNDS, NTH_ROOT_ROUNDS};
 use crate::ciphertext::to_fixed_be;
 use crate::mont::to_biguint;
-use crate::wire::{EncodedResidue, EncodedRingPedersen};
+use crate::wire::EncodedRingPedersen;
 use crate::PublicKey;
 
 /// A modulus with its factorisation into prime powers.
@@ -224,36 +224,50 @@ pub fn forge_modulus_proof<R: CryptoRng + ?Sized>(factored: &FactoredModulus, co
 	modulus::encode(&w, &forge_modulus_rounds(factored, &w, &ys), width)
 }
 
-/// Ring-Pedersen parameters with `s = -t^lambda`, outside `<t>` (a square `t` of a Blum
-/// modulus never generates -1), and the forging prover's Pi^prm: each round guesses its
-/// challenge bit and prepares `A_i = t^a_i s^-guess`, which verifies only if the guess was
-/// right (probability `2^-80` for all rounds).
-pub fn forge_ring_pedersen<R: CryptoRng + ?Sized>(key: &PublicKey, rng: &mut R) -> (EncodedRingPedersen, Vec<u8>) {
+/// Ring-Pedersen parameters whose first base is `s_1 = -t^lambda`, outside `<t>` (a square `t`
+/// of a Blum modulus never generates -1; the other bases are honest), and the forging prover's
+/// Pi^prm: each round guesses its challenge bit for `s_1` and prepares `A_i = t^a_i s_1^-guess`,
+/// answering the other bases honestly; a round verifies only if the guess was right
+/// (probability `2^-80` for all rounds).
+pub fn forge_ring_pedersen<R: CryptoRng + ?Sized>(
+	key: &PublicKey,
+	context: &super::ProofContext,
+	rng: &mut R,
+) -> (EncodedRingPedersen, Vec<u8>) {
 	let n = key.n();
 	let width = key.byte_len();
 	let limbs = crate::mont::limbs_of(n, width.div_ceil(8)).unwrap_or_default();
 	let tau = to_biguint(&crate::random::nonzero_below(rng, &limbs));
 	let t = &tau * &tau % n;
-	let lambda = to_biguint(&crate::random::below(rng, &limbs));
-	let s = n - pow(&t, &lambda, n);
-	let s_inverse = s.modinv(n).unwrap_or_default();
+	let bases = crate::layout::cmp_ring_pedersen_bases(key.modulus_bits()) as usize;
+	// Exponents below N / 64, so that a + sum lambda_b stays below N without a reduction (the
+	// forger could reduce modulo phi(N), which it knows; this is simpler and as strong).
+	let small = |rng: &mut R| to_biguint(&crate::random::below(rng, &limbs)) >> 6u32;
+	let lambdas: Vec<BigUint> = (0..bases).map(|_| small(rng)).collect();
+	let mut s: Vec<BigUint> = lambdas.iter().map(|l| pow(&t, l, n)).collect();
+	s[0] = n - &s[0];
+	let s_inverse = s[0].modinv(n).unwrap_or_default();
 	let params = RingPedersen { n: n.clone(), s, t };
 	let mut commitments = Vec::with_capacity(KEY_PROOF_ROUNDS);
-	let mut responses = Vec::with_capacity(KEY_PROOF_ROUNDS);
+	let mut masks = Vec::with_capacity(KEY_PROOF_ROUNDS);
+	let mut guesses = Vec::with_capacity(KEY_PROOF_ROUNDS);
 	for _ in 0..KEY_PROOF_ROUNDS {
-		let a = to_biguint(&crate::random::below(rng, &limbs));
+		let a = small(rng);
 		let guess = crate::random::u64_below(rng, 2) == 1;
 		let base = pow(&params.t, &a, n);
 		commitments.push(if guess { base * &s_inverse % n } else { base });
-		responses.push(a);
+		masks.push(a);
+		guesses.push(guess);
 	}
+	let challenges = super::ring_pedersen::challenges(context, &key.to_bytes(), &params, &commitments);
 	let mut proof = Vec::new();
-	for x in commitments.iter().chain(&responses) {
+	for x in &commitments {
 		proof.extend_from_slice(&to_fixed_be(x, width));
 	}
-	let encoded = EncodedRingPedersen {
-		s: EncodedResidue(to_fixed_be(&params.s, width)),
-		t: EncodedResidue(to_fixed_be(&params.t, width)),
-	};
-	(encoded, proof)
+	// z = a + the honest bases' lambdas for the bits drawn; s_1's bit is what the guess covers.
+	for (a, round) in masks.iter().zip(challenges.chunks_exact(bases)) {
+		let z = round.iter().zip(&lambdas).skip(1).filter(|(&e, _)| e).fold(a.clone(), |z, (_, l)| z + l);
+		proof.extend_from_slice(&to_fixed_be(&z, width));
+	}
+	(params.to_encoded(), proof)
 }

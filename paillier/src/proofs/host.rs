@@ -13,7 +13,9 @@ use core::fmt;
 use sp_runtime_interface::pass_by::PassFatPointerAndRead;
 use sp_runtime_interface::runtime_interface;
 
-use super::{modulus_proof_len, ring_pedersen_proof_len, ModulusProofError, ProofContext, RingPedersenProofError};
+use super::{
+	modulus_proof_len, ring_pedersen_proof_len, ComparisonProofError, ModulusProofError, ProofContext, RingPedersenProofError,
+};
 use crate::key::{PublicKey, PublicKeyError};
 use crate::wire::KeyRegistration;
 
@@ -35,10 +37,13 @@ pub trait MedsharePaillier {
 		result.err().map_or(0, ModulusProofError::code)
 	}
 
-	/// Verifies ring-Pedersen parameters `s`, `t` on `modulus` and their proof (Pi^prm) under
-	/// `context`. Returns 0 if they are valid, otherwise a [`RingPedersenProofError`] code.
+	/// Verifies ring-Pedersen parameters on `modulus` (the bases `s_1..s_B` concatenated in
+	/// `s`, and `t`) and their proof (Pi^prm, one proof for all bases) under `context`. Returns
+	/// 0 if they are valid, otherwise a [`RingPedersenProofError`] code. (Replaces the
+	/// single-base `verify_ring_pedersen_proof` of the first key proofs; no chain with history
+	/// ever ran that one.)
 	#[version(1)]
-	fn verify_ring_pedersen_proof(
+	fn verify_ring_pedersen_bases(
 		context: PassFatPointerAndRead<&[u8]>,
 		modulus: PassFatPointerAndRead<&[u8]>,
 		s: PassFatPointerAndRead<&[u8]>,
@@ -49,6 +54,27 @@ pub trait MedsharePaillier {
 			.ok_or(RingPedersenProofError::MalformedInput)
 			.and_then(|context| crate::proofs::ring_pedersen::verify(&context, modulus, s, t, proof));
 		result.err().map_or(0, RingPedersenProofError::code)
+	}
+
+	/// Verifies the institution's comparison proof (Pi^cmp) for the holder's key `modulus`, its
+	/// ring-Pedersen parameters (`s` concatenated, `t`), the holder's ciphertexts and the
+	/// outputs (each concatenated at the key's ciphertext width), under `context`
+	/// ([`super::ComparisonContext::to_bytes`]), batching its equations with weights drawn from
+	/// the 32-byte `seed`. Validates every ciphertext first. Returns 0 if the proof is valid,
+	/// otherwise a [`ComparisonProofError`] code.
+	#[version(1)]
+	fn verify_comparison(
+		seed: PassFatPointerAndRead<&[u8]>,
+		context: PassFatPointerAndRead<&[u8]>,
+		modulus: PassFatPointerAndRead<&[u8]>,
+		s: PassFatPointerAndRead<&[u8]>,
+		t: PassFatPointerAndRead<&[u8]>,
+		ciphertexts: PassFatPointerAndRead<&[u8]>,
+		outputs: PassFatPointerAndRead<&[u8]>,
+		proof: PassFatPointerAndRead<&[u8]>,
+	) -> u32 {
+		let result = crate::cmp::verify_encoded(seed, context, modulus, s, t, ciphertexts, outputs, proof);
+		result.err().map_or(0, ComparisonProofError::code)
 	}
 }
 
@@ -83,7 +109,8 @@ impl KeyRegistration {
 		let key = PublicKey::from_encoded(&self.key).map_err(KeyRegistrationError::Key)?;
 		let key_bytes = key.byte_len();
 		let (s, t) = (self.ring_pedersen.s.as_bytes(), self.ring_pedersen.t.as_bytes());
-		if s.len() != key_bytes || t.len() != key_bytes {
+		let bases = crate::layout::cmp_ring_pedersen_bases(key.modulus_bits()) as usize;
+		if s.len() != key_bytes * bases || t.len() != key_bytes {
 			return Err(KeyRegistrationError::RingPedersen(RingPedersenProofError::WrongParameterLength));
 		}
 		if self.modulus_proof.as_bytes().len() != modulus_proof_len(key_bytes) {
@@ -100,7 +127,7 @@ impl KeyRegistration {
 			self.modulus_proof.as_bytes(),
 		))
 		.map_err(KeyRegistrationError::Modulus)?;
-		RingPedersenProofError::from_code(medshare_paillier::verify_ring_pedersen_proof(
+		RingPedersenProofError::from_code(medshare_paillier::verify_ring_pedersen_bases(
 			&context,
 			modulus,
 			s,

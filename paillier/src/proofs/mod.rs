@@ -16,8 +16,6 @@ use core::fmt;
 
 #[cfg(feature = "test-attacks")]
 pub mod attacks;
-#[cfg(feature = "std")]
-pub mod bases;
 pub mod host;
 #[cfg(feature = "std")]
 pub mod modulus;
@@ -172,9 +170,8 @@ host_errors! {
 		MalformedInput = 1,
 		/// The proof is not [`comparison_proof_len`] bytes for this key and request.
 		WrongLength = 2,
-		/// A holder ciphertext or an output is not a ciphertext of the key (not below `N^2`,
-		/// or not invertible).
-		InvalidCiphertext = 3,
+		/// A holder ciphertext or an output is not below `N^2` (or is zero).
+		CiphertextNotBelowModulusSquared = 3,
 		/// A commitment, mask or nonce response is not below its modulus, or is zero.
 		NonCanonical = 4,
 		/// A commitment, mask or nonce response is not invertible.
@@ -193,6 +190,8 @@ host_errors! {
 		/// A Paillier equation fails: some output is not the request's own ciphertexts, slot by
 		/// slot in order, raised to the committed factors with the committed constants.
 		ComparisonEquationFailed = 10,
+		/// A holder ciphertext or an output shares a factor with `N`.
+		CiphertextNotCoprime = 11,
 	}
 	unknown: ComparisonEquationFailed
 }
@@ -202,7 +201,8 @@ impl fmt::Display for ComparisonProofError {
 		f.write_str(match self {
 			Self::MalformedInput => "the comparison statement is malformed (key, bases, context or counts)",
 			Self::WrongLength => "the comparison proof has the wrong length for this key and request",
-			Self::InvalidCiphertext => "a ciphertext of the comparison is not a ciphertext of the holder's key",
+			Self::CiphertextNotBelowModulusSquared => "a ciphertext of the comparison is not below N^2",
+			Self::CiphertextNotCoprime => "a ciphertext of the comparison shares a factor with N",
 			Self::NonCanonical => "a value of the comparison proof is out of range",
 			Self::NotUnit => "a value of the comparison proof is not invertible",
 			Self::FactorResponseTooLarge => "a blinding factor of the comparison is too large for its slot",
@@ -217,22 +217,79 @@ impl fmt::Display for ComparisonProofError {
 #[cfg(feature = "std")]
 impl std::error::Error for ComparisonProofError {}
 
+/// What a comparison proof (Pi^cmp) is bound to besides the public values it speaks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComparisonContext {
+	/// The chain's genesis hash.
+	pub genesis_hash: [u8; 32],
+	/// The institution (the prover) as the pallet's 32-byte account encoding.
+	pub institution: [u8; 32],
+	/// The holder (the verifier whose key and bases the proof uses).
+	pub holder: [u8; 32],
+	/// The request.
+	pub request_id: u64,
+	/// The session.
+	pub session_id: u64,
+}
+
+/// Length of [`ComparisonContext::to_bytes`].
+pub const COMPARISON_CONTEXT_LEN: usize = 112;
+
+impl ComparisonContext {
+	/// `genesis_hash || institution || holder || request_id || session_id` (ids little
+	/// endian), the form the host function takes.
+	pub fn to_bytes(&self) -> [u8; COMPARISON_CONTEXT_LEN] {
+		let mut out = [0u8; COMPARISON_CONTEXT_LEN];
+		out[..32].copy_from_slice(&self.genesis_hash);
+		out[32..64].copy_from_slice(&self.institution);
+		out[64..96].copy_from_slice(&self.holder);
+		out[96..104].copy_from_slice(&self.request_id.to_le_bytes());
+		out[104..].copy_from_slice(&self.session_id.to_le_bytes());
+		out
+	}
+
+	/// Parses [`ComparisonContext::to_bytes`]; `None` for any other length.
+	pub fn from_bytes(bytes: &[u8]) -> Option<ComparisonContext> {
+		if bytes.len() != COMPARISON_CONTEXT_LEN {
+			return None;
+		}
+		let array = |range: core::ops::Range<usize>| {
+			let mut out = [0u8; 32];
+			out.copy_from_slice(&bytes[range]);
+			out
+		};
+		let id = |range: core::ops::Range<usize>| {
+			let mut out = [0u8; 8];
+			out.copy_from_slice(&bytes[range]);
+			u64::from_le_bytes(out)
+		};
+		Some(ComparisonContext {
+			genesis_hash: array(0..32),
+			institution: array(32..64),
+			holder: array(64..96),
+			request_id: id(96..104),
+			session_id: id(104..112),
+		})
+	}
+}
+
 /// Bytes of one output's part of a comparison proof with `slots` slots, for a key of
 /// `key_bytes` bytes: `S`, `T` (`key_bytes` each), `A` (`2 key_bytes`), the nonce response
 /// (`key_bytes`), the randomness response (`key_bytes + 29`), then per slot the factor response
-/// (27 bytes) and the constant response (31 bytes), all big-endian.
+/// (34 bytes) and the constant response (38 bytes), all big-endian.
 pub const fn comparison_output_proof_len(key_bytes: usize, slots: usize) -> usize {
 	6 * key_bytes + CMP_RANDOMNESS_EXTRA_BYTES + slots * (CMP_FACTOR_RESPONSE_BYTES + CMP_CONSTANT_RESPONSE_BYTES)
 }
 
-// Every response field has at least one byte beyond its bound, so that an oversized response
-// is refused for its size ([`ComparisonProofError::FactorResponseTooLarge`] and its siblings)
-// instead of being cut to fit.
+// The factor and constant response fields have 8 bytes beyond their bounds, so that the
+// response of a factor or constant up to 2^64 times too large is refused for its size
+// ([`ComparisonProofError::FactorResponseTooLarge`], `ConstantResponseTooLarge`) instead of
+// being cut to fit and failing an equation (14 bytes per indicator).
 
-/// Bytes of a factor response (bound `2^208`, 27 bytes).
-pub const CMP_FACTOR_RESPONSE_BYTES: usize = crate::layout::CMP_FACTOR_RESPONSE_BITS as usize / 8 + 1;
-/// Bytes of a constant response (bound `2^241`, 31 bytes).
-pub const CMP_CONSTANT_RESPONSE_BYTES: usize = crate::layout::CMP_CONSTANT_RESPONSE_BITS as usize / 8 + 1;
+/// Bytes of a factor response (bound `2^208`, 34 bytes).
+pub const CMP_FACTOR_RESPONSE_BYTES: usize = crate::layout::CMP_FACTOR_RESPONSE_BITS as usize / 8 + 8;
+/// Bytes of a constant response (bound `2^241`, 38 bytes).
+pub const CMP_CONSTANT_RESPONSE_BYTES: usize = crate::layout::CMP_CONSTANT_RESPONSE_BITS as usize / 8 + 8;
 /// Bits of a randomness response beyond `|N|`: statistical hiding (80), challenge, rejection.
 pub const CMP_RANDOMNESS_EXTRA_BITS: u32 = 80 + crate::layout::CMP_CHALLENGE_BITS + crate::layout::CMP_REJECTION_BITS;
 /// Bytes of a randomness response beyond the key's width (bound `2^(|N| + 224)`, 29 bytes).

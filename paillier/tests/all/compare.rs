@@ -1,21 +1,41 @@
-//! The blinded comparison of PROTOCOL.md 4.1-4.2, end to end and against tampering.
+//! The blinded comparison of PROTOCOL.md 4.1-4.2 and 9.3, end to end (with Pi^cmp) and
+//! against tampering.
 
 use crate::common::*;
-use medshare_paillier::compare::{self, CompareError, Outcome};
-use medshare_paillier::{comparison_ciphertext_count, Ciphertext, Keypair, SLOT_BITS};
-use num_bigint::BigUint;
+use medshare_paillier::compare::{self, CompareError, ComparisonContext, ComparisonStatement, Outcome};
+use medshare_paillier::proofs::{ring_pedersen, ring_pedersen::RingPedersen, ProofContext};
+use medshare_paillier::{cmp_output_count, Ciphertext, Keypair, CMP_CONTENT_BITS, CMP_SLOT_BITS};
+use num_bigint::{BigInt, BigUint};
 use num_traits::One;
 use proptest::prelude::*;
+use std::sync::OnceLock;
 
-/// Runs the whole exchange: holder values under `holder()`, ranges applied by the institution,
-/// outcomes read by the holder and delivered to `institution()`.
+/// The holder's ring-Pedersen bases, made once.
+fn bases() -> &'static RingPedersen {
+	static BASES: OnceLock<RingPedersen> = OnceLock::new();
+	BASES.get_or_init(|| {
+		let context = ProofContext { genesis_hash: [1; 32], account: [2; 32] };
+		ring_pedersen::generate(holder(), &context, &mut rng()).expect("a generated key is Blum").0
+	})
+}
+
+const CONTEXT: ComparisonContext =
+	ComparisonContext { genesis_hash: [1; 32], institution: [3; 32], holder: [2; 32], request_id: 0, session_id: 0 };
+
+/// Runs the whole exchange: holder values under `holder()`, ranges applied and proven by the
+/// institution, the proof checked and the outcomes read by the holder, delivered to
+/// `institution()`.
 fn run(values: &[u32], ranges: &[(u32, u32)]) -> Vec<Outcome> {
 	let (h, i) = (holder(), institution());
 	let mut rng = rng();
 	let encrypted = compare::encrypt_values(h, values, &mut rng);
-	let packed = compare::blind_and_pack(h.public(), &encrypted, ranges, &mut rng).unwrap();
-	assert_eq!(packed.len() as u32, comparison_ciphertext_count(2048, values.len() as u32));
-	let seen_by_holder = compare::unpack_outcomes(h, &packed, values.len()).unwrap();
+	let (outputs, witness) = compare::blind(h.public(), &encrypted, ranges, &mut rng).unwrap();
+	assert_eq!(outputs.len() as u32, cmp_output_count(2048, values.len() as u32));
+	let statement =
+		ComparisonStatement { key: h.public(), bases: bases(), context: &CONTEXT, ciphertexts: &encrypted, outputs: &outputs };
+	let proof = compare::prove(&statement, &witness, &mut rng).unwrap();
+	compare::verify(&statement, &proof, &[5; 32]).unwrap();
+	let seen_by_holder = compare::unpack(h, &outputs, values.len()).unwrap();
 	let result = compare::encrypt_outcomes(i.public(), &seen_by_holder, &mut rng);
 	assert_eq!(result.len() as u32, medshare_paillier::result_ciphertext_count(2048, values.len() as u32));
 	let learned = compare::decode_outcomes(i, &result, values.len()).unwrap();
@@ -119,20 +139,20 @@ fn blinding_is_fresh_every_time() {
 	let mut rng = rng();
 	let encrypted = compare::encrypt_values(h, &[50, 60], &mut rng);
 	let ranges = [(10, 100), (70, 80)];
-	let a = compare::blind_and_pack(h.public(), &encrypted, &ranges, &mut rng).unwrap();
-	let b = compare::blind_and_pack(h.public(), &encrypted, &ranges, &mut rng).unwrap();
+	let (a, _) = compare::blind(h.public(), &encrypted, &ranges, &mut rng).unwrap();
+	let (b, _) = compare::blind(h.public(), &encrypted, &ranges, &mut rng).unwrap();
 	assert_ne!(a, b);
 	// Not only the ciphertexts: the blinded values themselves differ.
 	assert_ne!(h.decrypt(&a[0]), h.decrypt(&b[0]));
-	assert_eq!(compare::unpack_outcomes(h, &a, 2), compare::unpack_outcomes(h, &b, 2));
+	assert_eq!(compare::unpack(h, &a, 2), compare::unpack(h, &b, 2));
 }
 
-/// The packed plaintext for the given slot contents `x` (offset added here).
-fn packed_plaintext(slots: &[i128]) -> BigUint {
-	let offset = 1i128 << (SLOT_BITS - 1);
+/// The plaintext of one output with the given slot contents `x` (offset added here).
+fn output_plaintext(slots: &[BigInt]) -> BigUint {
+	let offset = BigInt::one() << (CMP_SLOT_BITS - 1);
 	let mut p = BigUint::ZERO;
-	for (s, &x) in slots.iter().enumerate() {
-		p += BigUint::from((x + offset) as u128) << (SLOT_BITS as usize * s);
+	for (s, x) in slots.iter().enumerate() {
+		p += (x + &offset).to_biguint().unwrap() << (CMP_SLOT_BITS as usize * s);
 	}
 	p
 }
@@ -141,65 +161,48 @@ fn encrypt_for_holder(p: &BigUint) -> Ciphertext {
 	holder().public().encrypt(p, &mut rng())
 }
 
+/// One indicator's alpha and beta outputs with the given contents.
+fn pair(alpha: BigInt, beta: BigInt) -> Vec<Ciphertext> {
+	vec![encrypt_for_holder(&output_plaintext(&[alpha])), encrypt_for_holder(&output_plaintext(&[beta]))]
+}
+
 #[test]
-fn tampered_comparison_ciphertexts_are_rejected() {
+fn tampered_outputs_are_rejected_by_the_holder() {
+	// What a holder that skipped the proof would still catch; the proof rules all of it out.
 	let h = holder();
 	let pk = h.public();
 	let mut rng = rng();
 	let encrypted = compare::encrypt_values(h, &[5, 500, 50_000], &mut rng);
-	let packed = compare::blind_and_pack(pk, &encrypted, &[(1, 10), (1, 10), (1, 10)], &mut rng).unwrap();
-	assert!(compare::unpack_outcomes(h, &packed, 3).is_ok());
-
-	// Adding 2^97 to slot 0 pushes it out of (-2^96, 2^96) whatever its sign.
-	let bump = pk.encrypt(&(BigUint::one() << 97u32), &mut rng);
-	let tampered = vec![pk.add(&packed[0], &bump)];
-	assert_eq!(compare::unpack_outcomes(h, &tampered, 3), Err(CompareError::SlotOutOfRange { index: 0 }));
-
-	// 2^(98 + 97) does the same to slot 1.
-	let bump = pk.encrypt(&(BigUint::one() << (98u32 + 97)), &mut rng);
-	let tampered = vec![pk.add(&packed[0], &bump)];
-	assert_eq!(compare::unpack_outcomes(h, &tampered, 3), Err(CompareError::SlotOutOfRange { index: 1 }));
-
-	// Scaling by a large factor (here 2^100, i.e. E(2^100 x)) spreads garbage over every slot.
-	let scaled = vec![pk.mul_scalar(&packed[0], &(num_bigint::BigInt::one() << 100u32)).unwrap()];
-	assert!(matches!(
-		compare::unpack_outcomes(h, &scaled, 3),
-		Err(CompareError::SlotOutOfRange { .. } | CompareError::UnexpectedHighBits { .. })
-	));
-
+	let (outputs, _) = compare::blind(pk, &encrypted, &[(1, 10), (1, 10), (1, 10)], &mut rng).unwrap();
+	assert!(compare::unpack(h, &outputs, 3).is_ok());
+	// Adding 2^243 to slot 0 of the alpha output pushes it out of (-2^242, 2^242).
+	let bump = pk.encrypt(&(BigUint::one() << 243u32), &mut rng);
+	let mut tampered = outputs.clone();
+	tampered[0] = pk.add(&outputs[0], &bump);
+	assert_eq!(compare::unpack(h, &tampered, 3), Err(CompareError::SlotOutOfRange { index: 0 }));
 	// A random ciphertext decrypts to a random plaintext with bits above the last slot.
-	let random = vec![pk.encrypt(&(pk.n() - 12345u32), &mut rng)];
-	assert_eq!(compare::unpack_outcomes(h, &random, 3), Err(CompareError::UnexpectedHighBits { ciphertext: 0 }));
-
-	// Bits above the six slots of three indicators.
-	let above = pk.add(&packed[0], &pk.encrypt(&(BigUint::one() << (6 * 98)), &mut rng));
-	assert_eq!(compare::unpack_outcomes(h, &[above], 3), Err(CompareError::UnexpectedHighBits { ciphertext: 0 }));
+	let mut random = outputs.clone();
+	random[1] = pk.encrypt(&(pk.n() - 12345u32), &mut rng);
+	assert_eq!(compare::unpack(h, &random, 3), Err(CompareError::UnexpectedHighBits { ciphertext: 1 }));
 }
 
 #[test]
 fn crafted_slots() {
 	let h = holder();
-	let bound = 1i128 << 96;
-	// Largest genuine magnitudes are accepted.
-	let ok = encrypt_for_holder(&packed_plaintext(&[bound - 1, -(bound - 1)]));
-	assert_eq!(compare::unpack_outcomes(h, &[ok], 1), Ok(vec![Outcome::Above]));
-	let ok = encrypt_for_holder(&packed_plaintext(&[-(bound - 1), bound - 1]));
-	assert_eq!(compare::unpack_outcomes(h, &[ok], 1), Ok(vec![Outcome::Below]));
-	// One more is out of range, in either slot and either sign.
-	for (slots, index) in [([bound, 0], 0), ([-bound, 0], 0), ([0, bound], 1), ([5, -bound], 1)] {
-		let c = encrypt_for_holder(&packed_plaintext(&slots));
-		assert_eq!(compare::unpack_outcomes(h, &[c], 1), Err(CompareError::SlotOutOfRange { index }));
+	let bound = BigInt::one() << CMP_CONTENT_BITS;
+	let one = BigInt::one();
+	// Largest admitted magnitudes are accepted.
+	assert_eq!(compare::unpack(h, &pair(&bound - &one, -(&bound - &one)), 1), Ok(vec![Outcome::Above]));
+	assert_eq!(compare::unpack(h, &pair(-(&bound - &one), &bound - &one), 1), Ok(vec![Outcome::Below]));
+	// One more is out of range, in either output and either sign.
+	for (alpha, beta, index) in [(bound.clone(), BigInt::ZERO, 0), (-bound.clone(), BigInt::ZERO, 0), (BigInt::ZERO, bound.clone(), 1), (BigInt::from(5), -bound.clone(), 1)] {
+		assert_eq!(compare::unpack(h, &pair(alpha, beta), 1), Err(CompareError::SlotOutOfRange { index }));
 	}
-	// Both negative cannot come from down <= up.
-	let c = encrypt_for_holder(&packed_plaintext(&[0, 0, -1, -1]));
-	assert_eq!(compare::unpack_outcomes(h, &[c], 2), Err(CompareError::Inconsistent { indicator: 1 }));
+	// Both negative (thresholds down > up) reads as below: no abort that depends on the data.
+	assert_eq!(compare::unpack(h, &pair(-one.clone(), -one.clone()), 1), Ok(vec![Outcome::Below]));
 	// A plaintext whose slots were never offset (all zero) is out of range.
-	let c = encrypt_for_holder(&BigUint::ZERO);
-	assert_eq!(compare::unpack_outcomes(h, &[c], 1), Err(CompareError::SlotOutOfRange { index: 0 }));
-	// Slot indices continue across ciphertexts: 11 indicators use 2 ciphertexts, 20 + 2 slots.
-	let full = encrypt_for_holder(&packed_plaintext(&[0; 20]));
-	let bad_second = encrypt_for_holder(&packed_plaintext(&[0, bound]));
-	assert_eq!(compare::unpack_outcomes(h, &[full, bad_second], 11), Err(CompareError::SlotOutOfRange { index: 21 }));
+	let zero = vec![encrypt_for_holder(&BigUint::ZERO), encrypt_for_holder(&output_plaintext(&[BigInt::ZERO]))];
+	assert_eq!(compare::unpack(h, &zero, 1), Err(CompareError::SlotOutOfRange { index: 0 }));
 }
 
 #[test]
@@ -207,14 +210,14 @@ fn argument_errors() {
 	let h = holder();
 	let mut rng = rng();
 	let encrypted = compare::encrypt_values(h, &[1, 2], &mut rng);
-	assert_eq!(compare::blind_and_pack(h.public(), &[], &[], &mut rng), Err(CompareError::NoIndicators));
+	assert_eq!(compare::blind(h.public(), &[], &[], &mut rng).err(), Some(CompareError::NoIndicators));
 	assert_eq!(
-		compare::blind_and_pack(h.public(), &encrypted, &[(0, 1)], &mut rng),
-		Err(CompareError::LengthMismatch { values: 2, ranges: 1 })
+		compare::blind(h.public(), &encrypted, &[(0, 1)], &mut rng).err(),
+		Some(CompareError::LengthMismatch { values: 2, ranges: 1 })
 	);
 	assert_eq!(
-		compare::blind_and_pack(h.public(), &encrypted, &[(0, 1), (5, 4)], &mut rng),
-		Err(CompareError::InvalidRange { index: 1 })
+		compare::blind(h.public(), &encrypted, &[(0, 1), (5, 4)], &mut rng).err(),
+		Some(CompareError::InvalidRange { index: 1 })
 	);
 	// A ciphertext sharing a factor with n (here n itself, via another key's view) is named.
 	let not_invertible = institution().public().ciphertext_from_bytes(&{
@@ -225,16 +228,16 @@ fn argument_errors() {
 	});
 	if let Ok(bad) = not_invertible {
 		assert_eq!(
-			compare::blind_and_pack(h.public(), &[encrypted[0].clone(), bad], &[(0, 1), (0, 1)], &mut rng),
-			Err(CompareError::InvalidCiphertext { index: 1 })
+			compare::blind(h.public(), &[encrypted[0].clone(), bad], &[(0, 1), (0, 1)], &mut rng).err(),
+			Some(CompareError::InvalidCiphertext { index: 1 })
 		);
 	}
-	let packed = compare::blind_and_pack(h.public(), &encrypted, &[(0, 1), (0, 1)], &mut rng).unwrap();
-	assert_eq!(compare::unpack_outcomes(h, &packed, 0), Err(CompareError::NoIndicators));
-	assert_eq!(compare::unpack_outcomes(h, &packed, 11), Err(CompareError::WrongCiphertextCount { expected: 2, got: 1 }));
-	assert_eq!(compare::unpack_outcomes(h, &[], 1), Err(CompareError::WrongCiphertextCount { expected: 1, got: 0 }));
+	let (packed, _) = compare::blind(h.public(), &encrypted, &[(0, 1), (0, 1)], &mut rng).unwrap();
+	assert_eq!(compare::unpack(h, &packed, 0), Err(CompareError::NoIndicators));
+	assert_eq!(compare::unpack(h, &packed, 11), Err(CompareError::WrongCiphertextCount { expected: 4, got: 2 }));
+	assert_eq!(compare::unpack(h, &[], 1), Err(CompareError::WrongCiphertextCount { expected: 2, got: 0 }));
 	// Absurd counts are a mismatch, not an overflow.
-	assert!(matches!(compare::unpack_outcomes(h, &packed, usize::MAX), Err(CompareError::WrongCiphertextCount { .. })));
+	assert!(matches!(compare::unpack(h, &packed, usize::MAX), Err(CompareError::WrongCiphertextCount { .. })));
 	assert!(matches!(compare::decode_outcomes(h, &packed, usize::MAX), Err(CompareError::WrongCiphertextCount { .. })));
 }
 

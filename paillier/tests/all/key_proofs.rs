@@ -9,7 +9,7 @@ use medshare_paillier::proofs::{
 	RingPedersenProofError, KEY_PROOF_ROUNDS, MODULUS_PROOF_BIT_BYTES, NTH_ROOT_ROUNDS,
 };
 use medshare_paillier::{
-	EncodedKeyProof, EncodedPublicKey, EncodedResidue, Keypair, KeyRegistration, KeyRegistrationError, PublicKey,
+	EncodedBases, EncodedKeyProof, EncodedPublicKey, Keypair, KeyRegistration, KeyRegistrationError, PublicKey,
 	PublicKeyError,
 };
 use num_bigint::BigUint;
@@ -149,7 +149,9 @@ fn tampered_ring_pedersen_proofs_and_parameters_are_refused() {
 	assert_eq!(verify_prm(&s, &t_one, proof), Err(RingPedersenProofError::DegenerateParameters));
 	let minus_one = (holder().public().n() - 1u32).to_bytes_be();
 	assert_eq!(verify_prm(&s, &minus_one, proof), Err(RingPedersenProofError::DegenerateParameters));
-	assert_eq!(verify_prm(&vec![0u8; WIDTH], &t, proof), Err(RingPedersenProofError::DegenerateParameters));
+	let mut zero_base = s.clone();
+	zero_base[..WIDTH].fill(0);
+	assert_eq!(verify_prm(&zero_base, &t, proof), Err(RingPedersenProofError::DegenerateParameters));
 	assert_eq!(verify_prm(&s, &holder().public().to_bytes(), proof), Err(RingPedersenProofError::DegenerateParameters));
 	assert_eq!(verify_prm(&s[1..], &t, proof), Err(RingPedersenProofError::WrongParameterLength));
 }
@@ -204,7 +206,7 @@ fn a_prime_modulus_is_refused() {
 
 #[test]
 fn ring_pedersen_parameters_outside_the_group_are_refused() {
-	let (params, proof) = attacks::forge_ring_pedersen(holder().public(), &mut rng());
+	let (params, proof) = attacks::forge_ring_pedersen(holder().public(), &context(), &mut rng());
 	assert_eq!(verify_prm(params.s.as_bytes(), params.t.as_bytes(), &proof), Err(RingPedersenProofError::Mismatch));
 }
 
@@ -245,7 +247,7 @@ fn key_registration_checks_structure_then_both_proofs() {
 		KeyRegistrationError::Key(PublicKeyError::WrongLength)
 	);
 	assert_eq!(
-		with(&|r| r.ring_pedersen.s = EncodedResidue::new(vec![1; 255]).unwrap()),
+		with(&|r| r.ring_pedersen.s = EncodedBases::new(vec![1; 255]).unwrap()),
 		KeyRegistrationError::RingPedersen(RingPedersenProofError::WrongParameterLength)
 	);
 	assert_eq!(

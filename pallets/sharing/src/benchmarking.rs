@@ -83,8 +83,10 @@ fn registered_key(fixture: &Fixture) -> RegisteredKey {
 fn registered_key_of(public_key: &[u8]) -> RegisteredKey {
 	let key = EncodedPublicKey::new(public_key.to_vec()).expect("the fixture key fits");
 	let residue = || medshare_paillier::EncodedResidue::new(public_key.to_vec()).expect("fits");
+	let bases = medshare_paillier::cmp_ring_pedersen_bases(public_key.len() as u32 * 8) as usize;
+	let bases = medshare_paillier::EncodedBases::new(public_key.repeat(bases)).expect("fits");
 	RegisteredKey {
-		ring_pedersen: EncodedRingPedersen { s: residue(), t: residue() },
+		ring_pedersen: EncodedRingPedersen { s: bases, t: residue() },
 		key_hash: sp_core::H256(sp_io::hashing::blake2_256(key.as_bytes())),
 		key,
 	}
@@ -245,7 +247,7 @@ fn closed_request_with_compared_session<T: Config>(fixture: &Fixture) -> (T::Acc
 	let request_id = stored_request::<T>(&who, count);
 	let holder = funded::<T>(fixtures::HOLDER);
 	let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
-	store_payload::<T>(session_id, fixture, count, medshare_paillier::comparison_ciphertext_count(4096, count));
+	store_payload::<T>(session_id, fixture, count, medshare_paillier::cmp_output_count(2048, count));
 	Requests::<T>::mutate(request_id, |r| {
 		if let Some(r) = r {
 			r.status = RequestStatus::Closed;
@@ -254,10 +256,50 @@ fn closed_request_with_compared_session<T: Config>(fixture: &Fixture) -> (T::Acc
 	(holder, session_id)
 }
 
-/// Indicators whose comparison under a 4096-bit holder key takes exactly `n` ciphertexts.
-fn indicators_for_comparison(n: u32) -> u32 {
-	let slots = medshare_paillier::slots_per_ciphertext(4096);
-	slots * n / 2
+/// The state and arguments of `submit_comparison` for `groups` groups of comparison slots (up
+/// to the largest request) under the large fixture's holder key of size class `class`: the
+/// holder's registered key and bases, its first `groups` groups of ciphertexts, and the first
+/// `2 groups` outputs with their part of the comparison proof, bound to request 0 and session
+/// 0 on a chain with the fixtures' genesis hash.
+#[allow(clippy::type_complexity)]
+fn comparison_call<T: Config>(
+	groups: u32,
+	class: usize,
+) -> (T::AccountId, SessionId, BoundedVec<EncodedCiphertext, T::MaxComparisonCiphertexts>, BoundedVec<u8, MaxComparisonProofBytes<T>>) {
+	let fixture = fixtures::large();
+	let link = &fixture.link[class];
+	let bits = link.public_key.len() as u32 * 8;
+	let count = (groups * medshare_paillier::cmp_slots_per_output(bits))
+		.min(fixture.holders[0].values.len() as u32)
+		.min(T::MaxIndicatorsPerRequest::get());
+	let genesis = T::Hash::decode(&mut &fixtures::KEY_FIXTURE_GENESIS[..]).expect("32-byte hashes");
+	frame_system::BlockHash::<T>::insert(BlockNumberFor::<T>::zero(), genesis);
+	let who = institution::<T>(&fixture);
+	let request_id = stored_request::<T>(&who, count);
+	let holder = funded::<T>(fixtures::HOLDER);
+	let session_id = stored_session::<T>(request_id, &holder, SessionState::DataSubmitted);
+	assert_eq!((request_id, session_id), (0, 0), "the fixture proof is bound to request 0 and session 0");
+	let key = EncodedPublicKey::new(link.public_key.clone()).expect("the fixture key fits");
+	let holder_key = RegisteredKey {
+		ring_pedersen: EncodedRingPedersen {
+			s: medshare_paillier::EncodedBases::new(link.ring_pedersen_s.clone()).expect("fits"),
+			t: medshare_paillier::EncodedResidue::new(link.ring_pedersen_t.clone()).expect("fits"),
+		},
+		key_hash: sp_core::H256(sp_io::hashing::blake2_256(key.as_bytes())),
+		key,
+	};
+	let encode = |list: &[Vec<u8>]| list.iter().map(|c| EncodedCiphertext::new(c.clone()).expect("fits")).collect::<Vec<_>>();
+	SessionPayloads::<T>::insert(
+		session_id,
+		SessionPayload {
+			holder_key,
+			encrypted_data: BoundedVec::truncate_from(encode(&link.ciphertexts[..count as usize])),
+			comparison: Default::default(),
+		},
+	);
+	let outputs = medshare_paillier::cmp_output_count(bits, count) as usize;
+	let proof_len = medshare_paillier::comparison_proof_len(link.public_key.len(), count as usize);
+	(who, session_id, BoundedVec::truncate_from(encode(&link.outputs[..outputs])), BoundedVec::truncate_from(link.comparison_proof[..proof_len].to_vec()))
 }
 
 #[benchmarks]
@@ -423,22 +465,27 @@ mod benchmarks {
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::DataSubmitted));
 	}
 
-	/// `n` comparison ciphertexts under a 4096-bit holder key (the most a 700-indicator
-	/// request needs at that size is 35; smaller keys need more, cheaper ciphertexts).
+	/// `g` groups of comparison slots (an alpha and a beta output each, up to the largest
+	/// request: 88 groups of 8 for 700 indicators) under a 2048-bit holder key, with the
+	/// comparison proof verified natively.
 	#[benchmark]
-	fn submit_comparison(n: Linear<1, 34>) {
-		let fixture = fixtures::large();
-		let who = institution::<T>(&fixture);
-		let count = indicators_for_comparison(n);
-		let request_id = stored_request::<T>(&who, count);
-		let holder = funded::<T>(fixtures::HOLDER);
-		let session_id = stored_session::<T>(request_id, &holder, SessionState::DataSubmitted);
-		let key = public_key(&fixture);
-		store_payload::<T>(session_id, &fixture, count, 0);
-		let comparison = BoundedVec::truncate_from(ciphertexts(&key, n, 2));
+	fn submit_comparison(g: Linear<1, 88>) {
+		let (who, session_id, outputs, proof) = comparison_call::<T>(g, 0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), session_id, comparison);
+		_(RawOrigin::Signed(who), session_id, outputs, proof);
+
+		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Compared));
+	}
+
+	/// [`submit_comparison`] under a 4096-bit holder key (44 groups of 16 for 700
+	/// indicators): what any key longer than 2048 bits is charged.
+	#[benchmark]
+	fn submit_comparison_long_key(g: Linear<1, 44>) {
+		let (who, session_id, outputs, proof) = comparison_call::<T>(g, 1);
+
+		#[extrinsic_call]
+		submit_comparison(RawOrigin::Signed(who), session_id, outputs, proof);
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Compared));
 	}

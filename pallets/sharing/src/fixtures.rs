@@ -59,16 +59,26 @@ pub struct Fixture {
 }
 
 /// A holder's encrypted data with its link proof, bound to [`KEY_FIXTURE_GENESIS`],
-/// [`HOLDER`], request 0 and session 0. The proof's first `c` chunks, with the first `c`
-/// chunks' ciphertexts and commitments, are a valid proof for those chunks alone.
+/// [`HOLDER`], request 0 and session 0, and the institution's comparison of it with its
+/// comparison proof, bound to the same and [`INSTITUTION`]. The link proof's first `c` chunks,
+/// with the first `c` chunks' ciphertexts and commitments, are a valid proof for those chunks
+/// alone; the comparison proof's first `2 g` outputs likewise for the first `g` groups.
 #[derive(Encode, Decode, Clone, Debug, PartialEq, Eq)]
 pub struct LinkFixture {
 	/// The holder's Paillier public key.
 	pub public_key: Vec<u8>,
+	/// Its ring-Pedersen bases `s_1..s_B`, concatenated.
+	pub ring_pedersen_s: Vec<u8>,
+	/// Its ring-Pedersen `t`.
+	pub ring_pedersen_t: Vec<u8>,
 	/// One ciphertext of [`HolderProofs::values`] per indicator.
 	pub ciphertexts: Vec<Vec<u8>>,
 	/// The link proof.
 	pub proof: Vec<u8>,
+	/// The comparison outputs for [`Fixture::ranges`].
+	pub outputs: Vec<Vec<u8>>,
+	/// Their comparison proof (Pi^cmp).
+	pub comparison_proof: Vec<u8>,
 }
 
 fn decode(bytes: &[u8]) -> Fixture {

@@ -75,8 +75,8 @@ pub mod pallet {
 	};
 	use frame_system::pallet_prelude::*;
 	use medshare_paillier::{
-		CiphertextError, KeyRegistrationError, ModulusProofError, ProofContext, PublicKey, PublicKeyError,
-		RingPedersenProofError,
+		CiphertextError, ComparisonContext, ComparisonProofError, KeyRegistrationError, ModulusProofError, ProofContext,
+		PublicKey, PublicKeyError, RingPedersenProofError,
 	};
 	use medshare_zk::link::{LinkContext, LinkError};
 	use medshare_zk::VerifyError;
@@ -109,6 +109,17 @@ pub mod pallet {
 				medshare_paillier::MAX_PUBLIC_KEY_BYTES as usize,
 				T::MaxIndicatorsPerRequest::get() as usize,
 			) as u32
+		}
+	}
+
+	/// The largest comparison proof (Pi^cmp) a request can need: the longest of the proofs for
+	/// [`Config::MaxIndicatorsPerRequest`] indicators under a 2048-, 3072- or 4096-bit key.
+	pub struct MaxComparisonProofBytes<T>(core::marker::PhantomData<T>);
+	impl<T: Config> Get<u32> for MaxComparisonProofBytes<T> {
+		fn get() -> u32 {
+			let indicators = T::MaxIndicatorsPerRequest::get() as usize;
+			[256, 384, 512].iter().map(|&key_bytes| medshare_paillier::comparison_proof_len(key_bytes, indicators)).max().unwrap_or(0)
+				as u32
 		}
 	}
 
@@ -507,6 +518,25 @@ pub mod pallet {
 		/// The link proof's Paillier equations fail: a ciphertext does not hold the committed
 		/// value.
 		LinkEncryptionEquationFailed,
+		/// The comparison proof (Pi^cmp) is not the length the holder's key and the request's
+		/// indicator count require.
+		ComparisonProofWrongLength,
+		/// The comparison proof holds a commitment, mask or nonce response outside its group,
+		/// or a randomness response beyond its bound.
+		ComparisonProofMalformed,
+		/// A blinding-factor response of the comparison proof is at or above `2^208`: a
+		/// blinding factor too large for its slot.
+		ComparisonFactorTooLarge,
+		/// A constant response of the comparison proof is at or above `2^241`: a constant that
+		/// could push its slot past its bound.
+		ComparisonConstantTooLarge,
+		/// The comparison proof's ring-Pedersen equations fail: it was made for another
+		/// session, institution, holder or key, or is forged.
+		ComparisonCommitmentEquationFailed,
+		/// The comparison proof's Paillier equations fail: an output is not the request's own
+		/// ciphertexts, slot by slot in order, under the committed factors and constants (one
+		/// ciphertext in several slots, slots in another order).
+		ComparisonEquationFailed,
 	}
 
 	impl<T> From<IndicatorError> for Error<T> {
@@ -591,6 +621,26 @@ pub mod pallet {
 				LinkError::CiphertextWrongLength => Error::CiphertextWrongLength,
 				LinkError::CiphertextNotBelowModulusSquared => Error::CiphertextNotBelowModulusSquared,
 				LinkError::CiphertextNotCoprime => Error::CiphertextNotCoprime,
+			}
+		}
+	}
+
+	impl<T> From<ComparisonProofError> for Error<T> {
+		fn from(error: ComparisonProofError) -> Self {
+			match error {
+				ComparisonProofError::WrongLength => Error::ComparisonProofWrongLength,
+				// The pallet builds the statement from registered, validated values and checks
+				// the output count first; a malformed statement is refused all the same.
+				ComparisonProofError::MalformedInput
+				| ComparisonProofError::NonCanonical
+				| ComparisonProofError::NotUnit
+				| ComparisonProofError::RandomnessResponseTooLarge => Error::ComparisonProofMalformed,
+				ComparisonProofError::CiphertextNotBelowModulusSquared => Error::CiphertextNotBelowModulusSquared,
+				ComparisonProofError::CiphertextNotCoprime => Error::CiphertextNotCoprime,
+				ComparisonProofError::FactorResponseTooLarge => Error::ComparisonFactorTooLarge,
+				ComparisonProofError::ConstantResponseTooLarge => Error::ComparisonConstantTooLarge,
+				ComparisonProofError::CommitmentEquationFailed => Error::ComparisonCommitmentEquationFailed,
+				ComparisonProofError::ComparisonEquationFailed => Error::ComparisonEquationFailed,
 			}
 		}
 	}
@@ -690,7 +740,7 @@ pub mod pallet {
 			);
 			let bits = medshare_paillier::MIN_MODULUS_BITS;
 			assert!(
-				T::MaxComparisonCiphertexts::get() >= medshare_paillier::comparison_ciphertext_count(bits, indicators),
+				T::MaxComparisonCiphertexts::get() >= medshare_paillier::cmp_output_count(bits, indicators),
 				"MaxComparisonCiphertexts must cover the largest request under the smallest key"
 			);
 			assert!(
@@ -1018,33 +1068,63 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Submits the institution's blinded, packed and re-randomised comparison of the
-		/// holder's data with the hidden ranges (step 5), encrypted under PK_U.
+		/// Submits the institution's blinded, re-randomised comparison of the holder's data
+		/// with the hidden ranges (step 5), encrypted under PK_U, with its proof Pi^cmp: every
+		/// slot of every output uses its own holder ciphertext, in request order, with a bounded
+		/// blinding factor and a bounded constant (docs/PROOFS.md).
 		///
 		/// Origin: the request's institution, while the session is `DataSubmitted` and
 		/// unexpired.
 		///
 		/// - `session_id`: the session.
-		/// - `ciphertexts`: exactly `medshare_paillier::comparison_ciphertext_count(|n_U|, k)`
-		///   ciphertexts under PK_U.
+		/// - `ciphertexts`: exactly `medshare_paillier::cmp_output_count(|n_U|, k)` outputs
+		///   under PK_U (an alpha and a beta output per group of slots).
+		/// - `comparison_proof`: Pi^cmp for this chain, institution, holder, request and
+		///   session, under the holder's registered key and ring-Pedersen parameters;
+		///   `medshare_paillier::comparison_proof_len(|n_U| / 8, k)` bytes.
 		///
+		/// The proof is verified natively with weights seeded by the parent block's hash.
 		/// Emits [`Event::ComparisonSubmitted`].
 		#[pallet::call_index(7)]
-		#[pallet::weight(T::WeightInfo::submit_comparison(ciphertexts.len() as u32))]
+		#[pallet::weight(Pallet::<T>::comparison_weight(ciphertexts))]
 		pub fn submit_comparison(
 			origin: OriginFor<T>,
 			session_id: SessionId,
 			ciphertexts: BoundedVec<EncodedCiphertext, T::MaxComparisonCiphertexts>,
+			comparison_proof: BoundedVec<u8, MaxComparisonProofBytes<T>>,
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let (mut session, request) = Self::session_step(session_id, SessionState::DataSubmitted)?;
 			ensure!(who == request.institution, Error::<T>::NotRequestInstitution);
 			let mut payload = SessionPayloads::<T>::get(session_id).ok_or(Error::<T>::WrongSessionState)?;
 			let key = PublicKey::from_encoded(&payload.holder_key.key).map_err(Error::<T>::from)?;
-			let expected =
-				medshare_paillier::comparison_ciphertext_count(key.modulus_bits(), request.indicators.len() as u32);
+			let expected = medshare_paillier::cmp_output_count(key.modulus_bits(), request.indicators.len() as u32);
 			ensure!(ciphertexts.len() as u32 == expected, Error::<T>::WrongCiphertextCount);
-			Self::validate_ciphertexts(&key, &ciphertexts)?;
+			// Lengths here; the values are validated natively by the host function, before it
+			// reads the proof.
+			let width = key.ciphertext_byte_len();
+			ensure!(ciphertexts.iter().all(|c| c.as_bytes().len() == width), Error::<T>::CiphertextWrongLength);
+			let context = ComparisonContext {
+				genesis_hash: Self::genesis_hash(),
+				institution: Self::account_bytes(&who),
+				holder: Self::account_bytes(&session.holder),
+				request_id: session.request_id,
+				session_id,
+			};
+			let concat = |list: &[EncodedCiphertext]| list.iter().flat_map(|c| c.as_bytes().iter().copied()).collect::<Vec<u8>>();
+			let seed = sp_io::hashing::blake2_256(frame_system::Pallet::<T>::parent_hash().as_ref());
+			let rp = &payload.holder_key.ring_pedersen;
+			ComparisonProofError::from_code(medshare_paillier::proofs::host::medshare_paillier::verify_comparison(
+				&seed,
+				&context.to_bytes(),
+				payload.holder_key.key.as_bytes(),
+				rp.s.as_bytes(),
+				rp.t.as_bytes(),
+				&concat(&payload.encrypted_data),
+				&concat(&ciphertexts),
+				&comparison_proof,
+			))
+			.map_err(Error::<T>::from)?;
 
 			let comparison_hash = Self::hash_of(&ciphertexts);
 			session.comparison_hash = Some(comparison_hash);
@@ -1302,6 +1382,19 @@ pub mod pallet {
 				T::WeightInfo::submit_encrypted_data(chunks)
 			} else {
 				T::WeightInfo::submit_encrypted_data_long_key(chunks)
+			}
+		}
+
+		/// The weight of `submit_comparison` with these outputs: measured per group (an alpha
+		/// and a beta output), in the key size class the outputs' width shows (the proof is
+		/// verified under that key).
+		pub fn comparison_weight(outputs: &[EncodedCiphertext]) -> Weight {
+			let count = (outputs.len() as u32).div_ceil(2);
+			let key_bytes = outputs.first().map_or(usize::MAX, |c| c.as_bytes().len() / 2);
+			if Self::key_size_class_of_len(key_bytes) == 0 {
+				T::WeightInfo::submit_comparison(count)
+			} else {
+				T::WeightInfo::submit_comparison_long_key(count)
 			}
 		}
 

@@ -58,7 +58,7 @@ parameter_types! {
 	pub const MaxIndicators: u32 = 1_024;
 	pub const MaxIndicatorsPerRequest: u32 = 700;
 	pub const MaxChunks: u32 = 8;
-	pub const MaxComparisonCiphertexts: u32 = 70;
+	pub const MaxComparisonCiphertexts: u32 = 176;
 	pub const MaxResultCiphertexts: u32 = 1;
 	pub const RequestDeposit: Balance = 1_000;
 	pub const SessionDeposit: Balance = 500;

@@ -251,6 +251,8 @@ mod session {
 	};
 	use frame_support::{traits::fungible::InspectHold, BoundedVec};
 	use medshare_paillier::proofs::{attacks, modulus, ring_pedersen, ProofContext};
+	use medshare_paillier::cmp::attacks::{cheat, Cheat};
+	use medshare_paillier::compare::{ComparisonContext, ComparisonStatement};
 	use medshare_paillier::{compare, Ciphertext, EncodedKeyProof, Keypair};
 	use medshare_paillier::num_bigint;
 	use medshare_zk::link::LinkContext;
@@ -412,9 +414,36 @@ mod session {
 		submit_data_with(session, encoded, proof)
 	}
 
-	fn comparison(fixture: &Fixture, data: &[Ciphertext]) -> Vec<EncodedCiphertext> {
-		let packed = compare::blind_and_pack(holder_keys().public(), data, &fixture.ranges, &mut rand_010::rng()).unwrap();
-		encode_all(&packed, holder_keys().public())
+	/// HOLDER's registered ring-Pedersen parameters, as the institution reads them.
+	fn holder_bases() -> medshare_paillier::proofs::ring_pedersen::RingPedersen {
+		let registered = registration(holder_keys(), HOLDER).ring_pedersen;
+		medshare_paillier::proofs::ring_pedersen::RingPedersen::from_encoded(holder_keys().public(), &registered).unwrap()
+	}
+
+	/// What a comparison proof of session `session` between INSTITUTION and `holder` is bound
+	/// to on the mock chain.
+	fn comparison_context(holder: [u8; 32], session: u64) -> ComparisonContext {
+		ComparisonContext { genesis_hash: MedicalSharing::genesis_hash(), institution: INSTITUTION, holder, request_id: 0, session_id: session }
+	}
+
+	/// The institution's step 5 with the fixture's ranges: outputs and their Pi^cmp for
+	/// `context`.
+	fn comparison_for(fixture: &Fixture, data: &[Ciphertext], context: ComparisonContext) -> (Vec<EncodedCiphertext>, Vec<u8>) {
+		let key = holder_keys().public();
+		let mut rng = rand_010::rng();
+		let (outputs, witness) = compare::blind(key, data, &fixture.ranges, &mut rng).unwrap();
+		let bases = holder_bases();
+		let statement = ComparisonStatement { key, bases: &bases, context: &context, ciphertexts: data, outputs: &outputs };
+		let proof = compare::prove(&statement, &witness, &mut rng).unwrap();
+		(encode_all(&outputs, key), proof)
+	}
+
+	fn comparison(fixture: &Fixture, data: &[Ciphertext]) -> (Vec<EncodedCiphertext>, Vec<u8>) {
+		comparison_for(fixture, data, comparison_context(HOLDER, 0))
+	}
+
+	fn submit_comparison_as(who: [u8; 32], outputs: Vec<EncodedCiphertext>, proof: Vec<u8>) -> sp_runtime::DispatchResult {
+		MedicalSharing::submit_comparison(signed(who), 0, BoundedVec::truncate_from(outputs), BoundedVec::truncate_from(proof))
 	}
 
 	/// Runs steps 1-5 for HOLDER; returns the comparison as submitted.
@@ -422,8 +451,8 @@ mod session {
 		assert_ok!(submit_eligibility(fixture, 0));
 		let (data, encoded) = encrypted_data(fixture);
 		assert_ok!(submit_data(0, encoded));
-		let comparison = comparison(fixture, &data);
-		assert_ok!(MedicalSharing::submit_comparison(signed(INSTITUTION), 0, BoundedVec::truncate_from(comparison.clone())));
+		let (comparison, proof) = comparison(fixture, &data);
+		assert_ok!(submit_comparison_as(INSTITUTION, comparison.clone(), proof));
 		comparison
 	}
 
@@ -431,7 +460,7 @@ mod session {
 	fn result(fixture: &Fixture, comparison: &[EncodedCiphertext]) -> Vec<EncodedCiphertext> {
 		let key = holder_keys().public();
 		let packed: Vec<Ciphertext> = comparison.iter().map(|c| key.ciphertext_from_encoded(c).unwrap()).collect();
-		let outcomes = compare::unpack_outcomes(holder_keys(), &packed, fixture.requested.len()).unwrap();
+		let outcomes = compare::unpack(holder_keys(), &packed, fixture.requested.len()).unwrap();
 		let result = compare::encrypt_outcomes(institution_keys().public(), &outcomes, &mut rand_010::rng());
 		encode_all(&result, institution_keys().public())
 	}
@@ -474,8 +503,8 @@ mod session {
 			let on_chain: Vec<Ciphertext> =
 				payload.encrypted_data.iter().map(|c| key.ciphertext_from_encoded(c).unwrap()).collect();
 			assert_eq!(on_chain, data);
-			let comparison = comparison(&fixture, &on_chain);
-			assert_ok!(MedicalSharing::submit_comparison(signed(INSTITUTION), 0, BoundedVec::truncate_from(comparison)));
+			let (comparison, proof) = comparison(&fixture, &on_chain);
+			assert_ok!(submit_comparison_as(INSTITUTION, comparison, proof));
 			// Steps 6-7: the holder reads the comparison from state.
 			let on_chain = SessionPayloads::<Test>::get(0).unwrap().comparison.into_inner();
 			let result = result(&fixture, &on_chain);
@@ -720,7 +749,7 @@ mod session {
 	fn forged(factored: &attacks::FactoredModulus) -> KeyRegistration {
 		let key = factored.public_key();
 		let proof = attacks::forge_modulus_proof(factored, &context_of(HOLDER), &mut rand_010::rng());
-		let (params, prm_proof) = attacks::forge_ring_pedersen(&key, &mut rand_010::rng());
+		let (params, prm_proof) = attacks::forge_ring_pedersen(&key, &context_of(HOLDER), &mut rand_010::rng());
 		KeyRegistration {
 			key: key.to_encoded(),
 			ring_pedersen: params,
@@ -794,7 +823,7 @@ mod session {
 			assert!(EncodedKeyProof::new(vec![0; medshare_paillier::MAX_KEY_PROOF_BYTES + 1]).is_err());
 			// Ring-Pedersen parameters: wrong width, degenerate t, s outside <t>.
 			refused(
-				with(&|r| r.ring_pedersen.s = medshare_paillier::EncodedResidue::new(vec![1; 255]).unwrap()),
+				with(&|r| r.ring_pedersen.s = medshare_paillier::EncodedBases::new(vec![1; 255]).unwrap()),
 				Error::<Test>::RingPedersenParamsMalformed,
 			);
 			refused(
@@ -805,7 +834,7 @@ mod session {
 				}),
 				Error::<Test>::RingPedersenParamsDegenerate,
 			);
-			let (outside, outside_proof) = attacks::forge_ring_pedersen(holder_keys().public(), &mut rand_010::rng());
+			let (outside, outside_proof) = attacks::forge_ring_pedersen(holder_keys().public(), &context_of(HOLDER), &mut rand_010::rng());
 			refused(
 				with(&|r| {
 					r.ring_pedersen = outside.clone();
@@ -838,7 +867,7 @@ mod session {
 				.collect();
 			assert_noop!(submit_data(0, data), Error::<Test>::HolderKeyMissing);
 			assert_noop!(
-				MedicalSharing::submit_comparison(signed(INSTITUTION), 0, Default::default()),
+				submit_comparison_as(INSTITUTION, Vec::new(), Vec::new()),
 				Error::<Test>::WrongSessionState
 			);
 		})
@@ -1088,7 +1117,12 @@ mod session {
 	fn cheating_data(plaintexts: &[num_bigint::BigUint]) -> (Vec<EncodedCiphertext>, Vec<u8>) {
 		let key = holder_keys();
 		let mut rng = rand_010::rng();
-		let cts: Vec<Ciphertext> = plaintexts.iter().map(|x| key.encrypt(x, &mut rng)).collect();
+		// Each plaintext in its indicator's comparison slot, as step 4 encrypts.
+		let cts: Vec<Ciphertext> = plaintexts
+			.iter()
+			.enumerate()
+			.map(|(i, x)| key.encrypt(&(x << medshare_paillier::cmp::slot_shift(key.public(), i)), &mut rng))
+			.collect();
 		let proof = link_proof_for(link_context(HOLDER, 0), &small().holders[0].values, &cts);
 		(encode_all(&cts, key.public()), proof)
 	}
@@ -1240,23 +1274,91 @@ mod session {
 		with_request(|fixture| {
 			assert_ok!(submit_eligibility(fixture, 0));
 			let (data, encoded) = encrypted_data(fixture);
-			let comparison = comparison(fixture, &data);
-			assert_noop!(
-				MedicalSharing::submit_comparison(signed(INSTITUTION), 0, BoundedVec::truncate_from(comparison.clone())),
-				Error::<Test>::WrongSessionState
-			);
+			let (comparison, proof) = comparison(fixture, &data);
+			assert_noop!(submit_comparison_as(INSTITUTION, comparison.clone(), proof.clone()), Error::<Test>::WrongSessionState);
 			assert_ok!(submit_data(0, encoded));
-			assert_noop!(
-				MedicalSharing::submit_comparison(signed(HOLDER), 0, BoundedVec::truncate_from(comparison.clone())),
-				Error::<Test>::NotRequestInstitution
-			);
+			assert_noop!(submit_comparison_as(HOLDER, comparison.clone(), proof.clone()), Error::<Test>::NotRequestInstitution);
 			let mut doubled = comparison.clone();
 			doubled.extend(comparison.clone());
+			assert_noop!(submit_comparison_as(INSTITUTION, doubled, proof.clone()), Error::<Test>::WrongCiphertextCount);
+			let mut short = comparison.clone();
+			short[0] = EncodedCiphertext::new(vec![1; 511]).unwrap();
+			assert_noop!(submit_comparison_as(INSTITUTION, short, proof.clone()), Error::<Test>::CiphertextWrongLength);
+			assert_ok!(submit_comparison_as(INSTITUTION, comparison, proof));
+		})
+	}
+
+	/// Steps 2-4 for HOLDER; returns the holder's ciphertexts as the institution reads them.
+	fn through_data(fixture: &Fixture) -> Vec<Ciphertext> {
+		assert_ok!(submit_eligibility(fixture, 0));
+		let (data, encoded) = encrypted_data(fixture);
+		assert_ok!(submit_data(0, encoded));
+		data
+	}
+
+	#[test]
+	fn cheating_comparisons_are_refused_each_with_its_own_error() {
+		// PROTOCOL.md 9.3: each attack with the best proof the institution can make for it.
+		with_request(|fixture| {
+			let data = through_data(fixture);
+			let key = holder_keys().public();
+			let bases = holder_bases();
+			let context = comparison_context(HOLDER, 0);
+			let big = |bits: u32| num_bigint::BigUint::from(1u32) << bits;
+			for (attack, error) in [
+				(Cheat::OneCiphertextInEverySlot, Error::<Test>::ComparisonEquationFailed),
+				(Cheat::SwappedSlots, Error::<Test>::ComparisonEquationFailed),
+				(Cheat::Factor(big(130)), Error::<Test>::ComparisonFactorTooLarge),
+				(Cheat::Constant(big(170)), Error::<Test>::ComparisonConstantTooLarge),
+			] {
+				let (outputs, proof) = cheat(key, &bases, &context, &data, &fixture.ranges, attack.clone(), &mut rand_010::rng());
+				assert_eq!(submit_comparison_as(INSTITUTION, encode_all(&outputs, key), proof), Err(error.into()), "{attack:?}");
+			}
+			// Proofs made for another session, holder, institution, request or chain.
+			for other in [
+				comparison_context(HOLDER, 1),
+				comparison_context(OTHER_HOLDER, 0),
+				ComparisonContext { institution: OTHER_HOLDER, ..context },
+				ComparisonContext { request_id: 1, ..context },
+				ComparisonContext { genesis_hash: [0x99; 32], ..context },
+			] {
+				let (outputs, proof) = comparison_for(fixture, &data, other);
+				assert_noop!(
+					submit_comparison_as(INSTITUTION, outputs, proof),
+					Error::<Test>::ComparisonCommitmentEquationFailed
+				);
+			}
+			// A proof under another holder key's parameters (the institution's own key and bases,
+			// which it knows the factors of): the chain checks the holder's registered ones.
+			let (outputs, witness) = compare::blind(key, &data, &fixture.ranges, &mut rand_010::rng()).unwrap();
+			let own = registration(institution_keys(), INSTITUTION).ring_pedersen;
+			let own = medshare_paillier::proofs::ring_pedersen::RingPedersen::from_encoded(institution_keys().public(), &own).unwrap();
+			let statement = ComparisonStatement { key, bases: &own, context: &context, ciphertexts: &data, outputs: &outputs };
+			if let Ok(proof) = compare::prove(&statement, &witness, &mut rand_010::rng()) {
+				let outcome = submit_comparison_as(INSTITUTION, encode_all(&outputs, key), proof);
+				assert!(outcome.is_err(), "a proof under other bases is refused");
+			}
+			// Truncated, oversized, empty.
+			let (outputs, proof) = comparison(fixture, &data);
+			for bad in [proof[..proof.len() - 1].to_vec(), [proof.clone(), vec![0]].concat(), Vec::new()] {
+				assert_noop!(submit_comparison_as(INSTITUTION, outputs.clone(), bad), Error::<Test>::ComparisonProofWrongLength);
+			}
+			// A zero commitment.
+			let mut zero = proof.clone();
+			zero[..256].fill(0);
+			assert_noop!(submit_comparison_as(INSTITUTION, outputs.clone(), zero), Error::<Test>::ComparisonProofMalformed);
+			// An output that is no ciphertext of the key.
+			let mut not_coprime = outputs.clone();
+			not_coprime[0] = EncodedCiphertext::new(vec![0; 512]).unwrap();
+			assert_noop!(submit_comparison_as(INSTITUTION, not_coprime, proof.clone()), Error::<Test>::CiphertextNotCoprime);
+			let mut too_large = outputs.clone();
+			too_large[1] = EncodedCiphertext::new(vec![0xff; 512]).unwrap();
 			assert_noop!(
-				MedicalSharing::submit_comparison(signed(INSTITUTION), 0, BoundedVec::truncate_from(doubled)),
-				Error::<Test>::WrongCiphertextCount
+				submit_comparison_as(INSTITUTION, too_large, proof.clone()),
+				Error::<Test>::CiphertextNotBelowModulusSquared
 			);
-			assert_ok!(MedicalSharing::submit_comparison(signed(INSTITUTION), 0, BoundedVec::truncate_from(comparison)));
+			// The honest comparison still goes through.
+			assert_ok!(submit_comparison_as(INSTITUTION, outputs, proof));
 		})
 	}
 
@@ -1275,8 +1377,8 @@ mod session {
 			let comparison = {
 				let (data, encoded) = encrypted_data(fixture);
 				assert_ok!(submit_data(0, encoded));
-				let comparison = comparison(fixture, &data);
-				assert_ok!(MedicalSharing::submit_comparison(signed(INSTITUTION), 0, BoundedVec::truncate_from(comparison.clone())));
+				let (comparison, proof) = comparison(fixture, &data);
+				assert_ok!(submit_comparison_as(INSTITUTION, comparison.clone(), proof));
 				comparison
 			};
 			let result = result(fixture, &comparison);
@@ -1397,8 +1499,9 @@ mod session {
 			.map(|&bits| {
 				let keypair = Keypair::generate(bits, &mut rng).unwrap();
 				let holder = &holders[0];
-				let ciphertexts =
-					keypair.encrypt_many(&holder.values.iter().map(|&m| u64::from(m)).collect::<Vec<_>>(), &mut rng);
+				let key_context = ProofContext { genesis_hash: fixtures::KEY_FIXTURE_GENESIS, account: HOLDER };
+				let (bases, _) = ring_pedersen::generate(&keypair, &key_context, &mut rng).unwrap();
+				let ciphertexts = compare::encrypt_values(&keypair, &holder.values, &mut rng);
 				let context = medshare_zk::link::LinkContext {
 					genesis_hash: fixtures::KEY_FIXTURE_GENESIS,
 					holder: HOLDER,
@@ -1416,10 +1519,31 @@ mod session {
 					|_, _| {},
 				)
 				.unwrap();
+				let (outputs, witness) = compare::blind(keypair.public(), &ciphertexts, &ranges, &mut rng).unwrap();
+				let comparison_context = ComparisonContext {
+					genesis_hash: fixtures::KEY_FIXTURE_GENESIS,
+					institution: INSTITUTION,
+					holder: HOLDER,
+					request_id: 0,
+					session_id: 0,
+				};
+				let statement = ComparisonStatement {
+					key: keypair.public(),
+					bases: &bases,
+					context: &comparison_context,
+					ciphertexts: &ciphertexts,
+					outputs: &outputs,
+				};
+				let comparison_proof = compare::prove(&statement, &witness, &mut rng).unwrap();
+				let encoded = bases.to_encoded();
 				fixtures::LinkFixture {
 					public_key: keypair.public().to_bytes(),
+					ring_pedersen_s: encoded.s.into_inner(),
+					ring_pedersen_t: encoded.t.into_inner(),
 					ciphertexts: ciphertexts.iter().map(|c| c.to_bytes(keypair.public())).collect(),
 					proof,
+					outputs: outputs.iter().map(|c| c.to_bytes(keypair.public())).collect(),
+					comparison_proof,
 				}
 			})
 			.collect();

@@ -49,7 +49,8 @@ pub trait WeightInfo {
 	fn submit_eligibility() -> Weight;
 	fn submit_encrypted_data(c: u32, ) -> Weight;
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight;
-	fn submit_comparison(n: u32, ) -> Weight;
+	fn submit_comparison(g: u32, ) -> Weight;
+	fn submit_comparison_long_key(g: u32, ) -> Weight;
 	fn submit_result() -> Weight;
 	fn close_request() -> Weight;
 	fn clean_up_request() -> Weight;
@@ -215,11 +216,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionPayloads` (r:1 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[1, 34]`.
-	fn submit_comparison(n: u32, ) -> Weight {
-		// Proof size: measured `2058`, estimated `795079` bytes.
-		// Fastest run: 1_977_236_000 picoseconds.
-		Weight::from_parts(1_272_948_169, 795079)
-			.saturating_add(Weight::from_parts(581_560_483, 0).saturating_mul(n.into()))
+	fn submit_comparison(g: u32, ) -> Weight {
+		Weight::from_parts(20_000_000_000, 795079)
+			.saturating_add(Weight::from_parts(10_000_000_000, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
+	fn submit_comparison_long_key(g: u32, ) -> Weight {
+		Weight::from_parts(40_000_000_000, 795079)
+			.saturating_add(Weight::from_parts(50_000_000_000, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -342,9 +347,15 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
-	fn submit_comparison(n: u32, ) -> Weight {
-		Weight::from_parts(1_272_948_169, 795079)
-			.saturating_add(Weight::from_parts(581_560_483, 0).saturating_mul(n.into()))
+	fn submit_comparison(g: u32, ) -> Weight {
+		Weight::from_parts(20_000_000_000, 795079)
+			.saturating_add(Weight::from_parts(10_000_000_000, 0).saturating_mul(g.into()))
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn submit_comparison_long_key(g: u32, ) -> Weight {
+		Weight::from_parts(40_000_000_000, 795079)
+			.saturating_add(Weight::from_parts(50_000_000_000, 0).saturating_mul(g.into()))
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
