@@ -771,7 +771,8 @@ pub fn encrypt_with_progress(progress: Progress, keypair: &Keypair, values: &[u3
 	let mut rng = rand_010::rng();
 	let mut out = Vec::with_capacity(values.len());
 	for part in values.chunks(batch) {
-		out.extend(compare::encrypt_values(keypair, part, &mut rng));
+		// Each value in its own comparison slot: the index counts across batches.
+		out.extend(compare::encrypt_values_from(keypair, part, out.len(), &mut rng));
 		bar.inc(part.len() as u64);
 	}
 	bar.finish_and_clear();

@@ -141,14 +141,21 @@ pub fn positioned_value(key: &PublicKey, m: u32, index: usize) -> BigUint {
 	BigUint::from(m) << slot_shift(key, index)
 }
 
-/// Step 4 (holder): encrypts every value in its slot (fast CRT path, both cores).
+/// Step 4 (holder): encrypts every value of a request, in order, in its slot (fast CRT path,
+/// both cores).
 pub fn encrypt_values<R: CryptoRng + ?Sized>(holder: &Keypair, values: &[u32], rng: &mut R) -> Vec<Ciphertext> {
+	encrypt_values_from(holder, values, 0, rng)
+}
+
+/// [`encrypt_values`] for a part of a request's values that starts at indicator `first` (for
+/// callers that encrypt in batches, to show progress).
+pub fn encrypt_values_from<R: CryptoRng + ?Sized>(holder: &Keypair, values: &[u32], first: usize, rng: &mut R) -> Vec<Ciphertext> {
 	let seeds = seeds(rng, values.len());
 	values
 		.par_iter()
 		.enumerate()
 		.zip(seeds)
-		.map(|((i, &m), seed)| holder.encrypt(&positioned_value(holder.public(), m, i), &mut ChaCha20Rng::from_seed(seed)))
+		.map(|((i, &m), seed)| holder.encrypt(&positioned_value(holder.public(), m, first + i), &mut ChaCha20Rng::from_seed(seed)))
 		.collect()
 }
 

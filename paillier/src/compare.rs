@@ -21,7 +21,9 @@ use num_traits::One;
 use rand_core_010::CryptoRng;
 use rayon::prelude::*;
 
-pub use crate::cmp::{blind, encrypt_values, prove, unpack, verify, ComparisonContext, ComparisonStatement, ComparisonWitness};
+pub use crate::cmp::{
+	blind, encrypt_values, encrypt_values_from, prove, unpack, verify, ComparisonContext, ComparisonStatement, ComparisonWitness,
+};
 pub use crate::layout::{
 	cmp_output_count, cmp_slots_per_output, outcomes_per_ciphertext, result_ciphertext_count, CMP_SLOT_BITS, KAPPA,
 	OUTCOME_BITS, VALUE_BITS,

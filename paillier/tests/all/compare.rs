@@ -134,6 +134,23 @@ fn seven_hundred_indicators() {
 }
 
 #[test]
+fn values_encrypted_in_batches_sit_in_the_same_slots() {
+	// A client that encrypts in parts (to show progress) must give each value its request-wide
+	// slot: the parts decrypt to the same plaintexts as one encryption of the whole request.
+	let h = holder();
+	let values: Vec<u32> = (0..19).map(|i| 1000 + i).collect();
+	let mut rng = rng();
+	let whole = compare::encrypt_values(h, &values, &mut rng);
+	let mut parts = Vec::new();
+	for part in values.chunks(5) {
+		parts.extend(compare::encrypt_values_from(h, part, parts.len(), &mut rng));
+	}
+	let plain = |cts: &[Ciphertext]| cts.iter().map(|c| h.decrypt(c)).collect::<Vec<_>>();
+	assert_eq!(plain(&whole), plain(&parts));
+	assert_eq!(h.decrypt(&whole[9]), BigUint::from(1009u32) << CMP_SLOT_BITS);
+}
+
+#[test]
 fn blinding_is_fresh_every_time() {
 	let h = holder();
 	let mut rng = rng();
