@@ -83,6 +83,8 @@ pub enum OpError {
 	LinkRefused { session_id: u64, error: String },
 	#[error("the comparison proof could not be made: {0}")]
 	ComparisonProve(String),
+	#[error("a comparison of {indicators} indicators under a {key_bits}-bit key does not fit one block (the chain verifies its proof natively; keys longer than 2048 bits allow up to {max} indicators); use a 2048-bit key (what medshare keygen makes) or a smaller request")]
+	ComparisonTooLarge { indicators: usize, key_bits: u32, max: usize },
 	#[error("the institution's comparison of session {session_id} is not proven well formed ({error}); this client decrypts nothing of it. The chain verifies the same proof, so this means the node or the chain data is not to be trusted")]
 	ComparisonRefused { session_id: u64, error: String },
 }
@@ -418,6 +420,20 @@ pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<
 		comparison_proof,
 	};
 	Ok(step_report(signer, submit(ctx, signer, call).await?))
+}
+
+/// The most indicators a request can have for its comparison to fit one block under a holder
+/// key longer than 2048 bits: the chain verifies Pi^cmp natively, and under such a key (charged
+/// as 4096 bits) a larger comparison outweighs a block (docs/PERFORMANCE.md). The runtime test
+/// `the_largest_session_steps_fit_a_block` pins the same number against the weights.
+pub const LONG_KEY_MAX_INDICATORS: usize = 576;
+
+/// Refuses, before anything is submitted, a session whose comparison could not fit a block.
+fn check_comparison_fits(key_bits: u32, indicators: usize) -> Result<(), OpError> {
+	if key_bits > medshare_paillier::MIN_MODULUS_BITS && indicators > LONG_KEY_MAX_INDICATORS {
+		return Err(OpError::ComparisonTooLarge { indicators, key_bits, max: LONG_KEY_MAX_INDICATORS });
+	}
+	Ok(())
 }
 
 /// What the comparison proof of `session` is bound to on this chain.
@@ -785,6 +801,7 @@ pub async fn submit_data(ctx: &Context, signer: &Signer, session_id: u64) -> Res
 	let session = ctx.chain.require_session(session_id).await?;
 	let secrets = load_session_secrets(ctx, session_id, &session.nonce)?;
 	let keypair = load_keypair(&ctx.state, signer)?;
+	check_comparison_fits(keypair.public().modulus_bits(), secrets.values.len())?;
 	register_holder_key(ctx, signer).await?;
 	let values: Vec<u32> = secrets.values.iter().map(|(_, _, v)| *v).collect();
 	let ciphertexts = encrypt_with_progress(ctx.progress, &keypair, &values);

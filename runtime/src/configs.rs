@@ -161,3 +161,45 @@ impl pallet_medical_sharing::Config for Runtime {
 	type SessionLifetime = SessionLifetime;
 	type WeightInfo = pallet_medical_sharing::weights::SubstrateWeight<Runtime>;
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame_support::dispatch::DispatchClass;
+	use pallet_medical_sharing::weights::WeightInfo;
+
+	type Weights = <Runtime as pallet_medical_sharing::Config>::WeightInfo;
+
+	/// The most indicators a request can have for its comparison (Pi^cmp, verified natively)
+	/// to fit one block under a holder key longer than 2048 bits (charged as 4096): 36 groups of
+	/// 16. The client refuses larger requests with such a key before anything is submitted
+	/// (`medshare_client::ops::LONG_KEY_MAX_INDICATORS`, the same number).
+	const LONG_KEY_MAX_INDICATORS: u32 = 576;
+
+	/// Every call of the sharing pallet fits one block at its worst case: the largest request
+	/// (700 indicators) under either key size class, except the comparison under a key longer
+	/// than 2048 bits, which fits up to [`LONG_KEY_MAX_INDICATORS`] (docs/PERFORMANCE.md).
+	#[test]
+	fn the_largest_session_steps_fit_a_block() {
+		let max = RuntimeBlockWeights::get().get(DispatchClass::Normal).max_extrinsic.expect("normal extrinsics are limited");
+		let indicators = MaxIndicatorsPerRequest::get();
+		let groups = |bits: u32| medshare_paillier::cmp_group_count(bits, indicators);
+		let chunks = MaxChunks::get();
+		for (call, weight) in [
+			("create_request", Weights::create_request()),
+			("submit_eligibility", Weights::submit_eligibility()),
+			("register_holder_key, 4096 bits", Weights::register_holder_key(1)),
+			("submit_encrypted_data, 2048 bits", Weights::submit_encrypted_data(chunks)),
+			("submit_encrypted_data, 4096 bits", Weights::submit_encrypted_data_long_key(chunks)),
+			("submit_comparison, 2048 bits", Weights::submit_comparison(groups(2048))),
+		] {
+			assert!(weight.all_lte(max), "{call}: {weight:?} exceeds {max:?}");
+		}
+		let long_key_groups = |indicators: u32| medshare_paillier::cmp_group_count(4096, indicators);
+		assert!(Weights::submit_comparison_long_key(long_key_groups(LONG_KEY_MAX_INDICATORS)).all_lte(max));
+		assert!(
+			!Weights::submit_comparison_long_key(long_key_groups(LONG_KEY_MAX_INDICATORS + 16)).all_lte(max),
+			"the long-key capacity grew: raise LONG_KEY_MAX_INDICATORS here and in the client"
+		);
+	}
+}

@@ -315,6 +315,82 @@ mod tests {
 		assert_eq!(cs.num_constraints() - before, 3 * 128 - 4 + 6 * 127);
 	}
 
+	/// What binding Pi^cmp's constants to the committed ranges would cost in a circuit
+	/// (docs/PROOFS.md, "Threshold binding"), measured with this crate's gadgets for one
+	/// indicator: the bits of `rho, rho', sigma, sigma'` (64 each), `rho >= 1`, `sigma >= 1`,
+	/// `rho' < rho`, `sigma' < sigma`, the two products with the committed `down`, `up`, the
+	/// constants `k = rho' - rho down + 2^96` and `sigma up + sigma' + 2^96` as 97-bit integers,
+	/// and a Jubjub commitment to `rho, sigma` and both constants (what a link to the Paillier
+	/// exponents needs, as Pi^link links `m`). Not part of any circuit: a measurement, pinned.
+	#[test]
+	fn threshold_binding_costs_what_docs_proofs_says() {
+		use crate::gadgets::{enforce_bounded, Lc};
+		let (rho, rho_extra, sigma, sigma_extra, down, up) = (0xdead_beef_1234_5678u64, 77u64, 0x1234_5678_9abc_def0u64, 5u64, 3_600u64, 3_750u64);
+		let mut cs = TestConstraintSystem::<Scalar>::new();
+		let down_var = Lc::alloc(cs.namespace(|| "down"), Some(Scalar::from(down))).unwrap();
+		let up_var = Lc::alloc(cs.namespace(|| "up"), Some(Scalar::from(up))).unwrap();
+		let before = cs.num_constraints();
+		let lc_of = |bits: &[Boolean], value: u64| {
+			let mut sum = Lc::constant(Scalar::ZERO);
+			let mut weight = Scalar::ONE;
+			for bit in bits {
+				if let Boolean::Is(b) = bit {
+					sum = sum.add_scaled(weight, &Lc::variable(b.get_variable(), b.get_value().map(|v| Scalar::from(v as u64))));
+				}
+				weight = weight.double();
+			}
+			let _ = value;
+			sum
+		};
+		let rho_bits = bits_of(&mut cs, "rho", rho, 64);
+		let rho_extra_bits = bits_of(&mut cs, "rho'", rho_extra, 64);
+		let sigma_bits = bits_of(&mut cs, "sigma", sigma, 64);
+		let sigma_extra_bits = bits_of(&mut cs, "sigma'", sigma_extra, 64);
+		let (r, r2, s2, s3) = (lc_of(&rho_bits, rho), lc_of(&rho_extra_bits, rho_extra), lc_of(&sigma_bits, sigma), lc_of(&sigma_extra_bits, sigma_extra));
+		let one = Scalar::ONE;
+		enforce_bounded(cs.namespace(|| "rho >= 1"), &r.add_constant(&-one), 64).unwrap();
+		enforce_bounded(cs.namespace(|| "sigma >= 1"), &s2.add_constant(&-one), 64).unwrap();
+		enforce_bounded(cs.namespace(|| "rho' < rho"), &r.sub(&r2).add_constant(&-one), 64).unwrap();
+		enforce_bounded(cs.namespace(|| "sigma' < sigma"), &s2.sub(&s3).add_constant(&-one), 64).unwrap();
+		// rho down and sigma up: one multiplication each.
+		let product = |cs: &mut TestConstraintSystem<Scalar>, name: &str, a: &Lc, b: &Lc| {
+			let value = a.value().zip(b.value()).map(|(x, y)| x * y);
+			let p = Lc::alloc(cs.namespace(|| name.to_string()), value).unwrap();
+			cs.enforce(|| format!("{name} product"), |_| a.to_bellman::<TestConstraintSystem<Scalar>>(), |_| b.to_bellman::<TestConstraintSystem<Scalar>>(), |_| p.to_bellman::<TestConstraintSystem<Scalar>>());
+			p
+		};
+		let rho_down = product(&mut cs, "rho down", &r, &down_var);
+		let sigma_up = product(&mut cs, "sigma up", &s2, &up_var);
+		let offset = Scalar::from(1u64 << 48) * Scalar::from(1u64 << 48);
+		let k_alpha = r2.sub(&rho_down).add_constant(&offset);
+		let k_beta = sigma_up.add(&s3).add_constant(&offset);
+		// Each constant as 97 bits, tied to its value.
+		let k_bits = |cs: &mut TestConstraintSystem<Scalar>, name: &str, k: &Lc| -> Vec<Boolean> {
+			let bytes = k.value().unwrap().to_bytes();
+			let bits: Vec<Boolean> = (0..97)
+				.map(|i| Boolean::from(AllocatedBit::alloc(cs.namespace(|| format!("{name} bit {i}")), Some(bytes[i / 8] >> (i % 8) & 1 == 1)).unwrap()))
+				.collect();
+			lc_of(&bits, 0).enforce_equal(cs.namespace(|| format!("{name} recomposition")), k);
+			bits
+		};
+		let k_alpha_bits = k_bits(&mut cs, "k alpha", &k_alpha);
+		let k_beta_bits = k_bits(&mut cs, "k beta", &k_beta);
+		let (g, _) = generators();
+		let mut sum = gadget::fixed_base_mul(cs.namespace(|| "rho G"), &g[0], &rho_bits).unwrap();
+		for (j, bits) in [&sigma_bits, &k_alpha_bits, &k_beta_bits].into_iter().enumerate() {
+			let term = gadget::fixed_base_mul(cs.namespace(|| format!("term {j}")), &g[j + 1], bits).unwrap();
+			sum = sum.add(cs.namespace(|| format!("sum {j}")), &term).unwrap();
+		}
+		assert!(cs.is_satisfied(), "{:?}", cs.which_is_unsatisfied());
+		let per_indicator = cs.num_constraints() - before;
+		assert_eq!(per_indicator, THRESHOLD_BINDING_CONSTRAINTS_PER_INDICATOR);
+		// A 92-indicator chunk: more than three times the eligibility circuit, past 2^17.
+		assert!(per_indicator * crate::SLOTS > 1 << 17);
+	}
+
+	/// Constraints per indicator of the threshold binding measured above.
+	const THRESHOLD_BINDING_CONSTRAINTS_PER_INDICATOR: usize = 1_694;
+
 	#[test]
 	fn a_wrong_sum_is_unsatisfied() {
 		let mut cs = TestConstraintSystem::<Scalar>::new();

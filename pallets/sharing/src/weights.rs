@@ -68,43 +68,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn register_indicator() -> Weight {
 		// Proof size: measured `401`, estimated `3495` bytes.
-		// Fastest run: 407_343_000 picoseconds.
-		Weight::from_parts(420_963_000, 3495)
+		// Fastest run: 406_582_000 picoseconds.
+		Weight::from_parts(441_344_000, 3495)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
-	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(1881), added: 4356, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn approve_institution() -> Weight {
-		// Proof size: measured `204`, estimated `5346` bytes.
-		// Fastest run: 268_087_000 picoseconds.
-		Weight::from_parts(276_429_000, 5346)
+		// Proof size: measured `204`, estimated `21220` bytes.
+		// Fastest run: 269_579_000 picoseconds.
+		Weight::from_parts(304_070_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
-	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(1881), added: 4356, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_institution(c: u32, ) -> Weight {
-		// Proof size: measured `295`, estimated `5346` bytes.
-		// Fastest run: 115_729_446_000 picoseconds.
-		Weight::from_parts(118_731_874_166, 5346)
-			.saturating_add(Weight::from_parts(730_431_799_166, 0).saturating_mul(c.into()))
+		// Proof size: measured `295`, estimated `21220` bytes.
+		// Fastest run: 119_875_633_000 picoseconds.
+		Weight::from_parts(128_143_071_052, 21220)
+			.saturating_add(Weight::from_parts(853_005_208_614, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::HolderKeys` (r:0 w:1)
-	/// Proof: `MedicalSharing::HolderKeys` (`max_values`: None, `max_size`: Some(1622), added: 4097, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::HolderKeys` (`max_values`: None, `max_size`: Some(17496), added: 19971, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_holder_key(c: u32, ) -> Weight {
 		// Proof size: measured `54`, estimated `3509` bytes.
-		// Fastest run: 115_450_684_000 picoseconds.
-		Weight::from_parts(120_255_732_302, 3509)
-			.saturating_add(Weight::from_parts(739_982_535_364, 0).saturating_mul(c.into()))
+		// Fastest run: 119_946_788_000 picoseconds.
+		Weight::from_parts(135_947_865_166, 3509)
+			.saturating_add(Weight::from_parts(793_687_444_666, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -112,8 +112,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn set_indicator_min_width() -> Weight {
 		// Proof size: measured `484`, estimated `3591` bytes.
-		// Fastest run: 309_689_000 picoseconds.
-		Weight::from_parts(317_460_000, 3591)
+		// Fastest run: 309_157_000 picoseconds.
+		Weight::from_parts(328_917_000, 3591)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -121,12 +121,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Fastest run: 194_097_000 picoseconds.
-		Weight::from_parts(201_849_000, 0)
+		// Fastest run: 193_847_000 picoseconds.
+		Weight::from_parts(204_242_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
-	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(1881), added: 4356, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::Indicators` (r:700 w:0)
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::VerifyingKeys` (r:1 w:0)
@@ -140,9 +140,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::Requests` (r:0 w:1)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	fn create_request() -> Weight {
-		// Proof size: measured `46326`, estimated `1821690` bytes.
-		// Fastest run: 165_465_498_000 picoseconds.
-		Weight::from_parts(170_237_751_000, 1821690)
+		// Proof size: measured `62202`, estimated `1821690` bytes.
+		// Fastest run: 164_227_966_000 picoseconds.
+		Weight::from_parts(165_578_055_000, 1821690)
 			.saturating_add(T::DbWeight::get().reads(705_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -162,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
 	fn submit_eligibility() -> Weight {
 		// Proof size: measured `8395`, estimated `9658` bytes.
-		// Fastest run: 29_716_903_000 picoseconds.
-		Weight::from_parts(30_018_069_000, 9658)
+		// Fastest run: 29_831_913_000 picoseconds.
+		Weight::from_parts(30_139_518_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -172,19 +172,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::Requests` (r:1 w:0)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::HolderKeys` (r:1 w:0)
-	/// Proof: `MedicalSharing::HolderKeys` (`max_values`: None, `max_size`: Some(1622), added: 4097, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::HolderKeys` (`max_values`: None, `max_size`: Some(17496), added: 19971, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
-	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		// Proof size: measured `1374`, estimated `9658` bytes.
-		// Fastest run: 56_375_619_000 picoseconds.
-		Weight::from_parts(32_867_940_479, 9658)
-			.saturating_add(Weight::from_parts(25_551_712_130, 0).saturating_mul(c.into()))
+		// Proof size: measured `5214`, estimated `20961` bytes.
+		// Fastest run: 54_725_557_000 picoseconds.
+		Weight::from_parts(30_289_192_535, 20961)
+			.saturating_add(Weight::from_parts(25_792_702_577, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -193,19 +193,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::Requests` (r:1 w:0)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::HolderKeys` (r:1 w:0)
-	/// Proof: `MedicalSharing::HolderKeys` (`max_values`: None, `max_size`: Some(1622), added: 4097, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::HolderKeys` (`max_values`: None, `max_size`: Some(17496), added: 19971, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
-	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		// Proof size: measured `2142`, estimated `9658` bytes.
-		// Fastest run: 237_414_877_000 picoseconds.
-		Weight::from_parts(163_104_827_117, 9658)
-			.saturating_add(Weight::from_parts(91_524_670_282, 0).saturating_mul(c.into()))
+		// Proof size: measured `18018`, estimated `20961` bytes.
+		// Fastest run: 235_042_095_000 picoseconds.
+		Weight::from_parts(162_519_259_670, 20961)
+			.saturating_add(Weight::from_parts(90_777_562_667, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -214,18 +214,37 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::Requests` (r:1 w:0)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:1 w:1)
-	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
-	/// Component `n` ranges over `[1, 34]`.
+	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Component `g` ranges over `[1, 88]`.
 	fn submit_comparison(g: u32, ) -> Weight {
-		Weight::from_parts(20_000_000_000, 795079)
-			.saturating_add(Weight::from_parts(10_000_000_000, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `5251`, estimated `919709` bytes.
+		// Fastest run: 41_488_075_000 picoseconds.
+		Weight::from_parts(57_860_179_642, 919709)
+			.saturating_add(Weight::from_parts(3_634_138_877, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
+	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::Requests` (r:1 w:0)
+	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::SessionPayloads` (r:1 w:1)
+	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
+	/// Storage: `System::ParentHash` (r:1 w:0)
+	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Component `g` ranges over `[1, 44]`.
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		Weight::from_parts(40_000_000_000, 795079)
-			.saturating_add(Weight::from_parts(50_000_000_000, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size: measured `18060`, estimated `919709` bytes.
+		// Fastest run: 291_370_094_000 picoseconds.
+		Weight::from_parts(344_020_621_077, 919709)
+			.saturating_add(Weight::from_parts(26_141_064_405, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
@@ -233,17 +252,17 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::Requests` (r:1 w:1)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
-	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(1881), added: 4356, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
-	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
-		// Proof size: measured `8504`, estimated `9658` bytes.
-		// Fastest run: 2_760_937_000 picoseconds.
-		Weight::from_parts(2_886_852_000, 9658)
+		// Proof size: measured `24380`, estimated `21220` bytes.
+		// Fastest run: 2_802_438_000 picoseconds.
+		Weight::from_parts(2_940_241_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -255,8 +274,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn close_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_070_674_000 picoseconds.
-		Weight::from_parts(1_163_252_000, 9658)
+		// Fastest run: 1_089_813_000 picoseconds.
+		Weight::from_parts(1_212_635_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -268,8 +287,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn clean_up_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_035_042_000 picoseconds.
-		Weight::from_parts(1_111_805_000, 9658)
+		// Fastest run: 1_045_758_000 picoseconds.
+		Weight::from_parts(1_136_292_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -282,11 +301,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
-	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(791614), added: 794089, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn clean_up_session() -> Weight {
 		// Proof size: measured `6851`, estimated `9658` bytes.
-		// Fastest run: 1_261_477_000 picoseconds.
-		Weight::from_parts(1_369_698_000, 9658)
+		// Fastest run: 1_289_068_000 picoseconds.
+		Weight::from_parts(1_428_575_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -295,87 +314,87 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_indicator() -> Weight {
-		Weight::from_parts(420_963_000, 3495)
+		Weight::from_parts(441_344_000, 3495)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn approve_institution() -> Weight {
-		Weight::from_parts(276_429_000, 5346)
+		Weight::from_parts(304_070_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_institution(c: u32, ) -> Weight {
-		Weight::from_parts(118_731_874_166, 5346)
-			.saturating_add(Weight::from_parts(730_431_799_166, 0).saturating_mul(c.into()))
+		Weight::from_parts(128_143_071_052, 21220)
+			.saturating_add(Weight::from_parts(853_005_208_614, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_holder_key(c: u32, ) -> Weight {
-		Weight::from_parts(120_255_732_302, 3509)
-			.saturating_add(Weight::from_parts(739_982_535_364, 0).saturating_mul(c.into()))
+		Weight::from_parts(135_947_865_166, 3509)
+			.saturating_add(Weight::from_parts(793_687_444_666, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_indicator_min_width() -> Weight {
-		Weight::from_parts(317_460_000, 3591)
+		Weight::from_parts(328_917_000, 3591)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(201_849_000, 0)
+		Weight::from_parts(204_242_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_request() -> Weight {
-		Weight::from_parts(170_237_751_000, 1821690)
+		Weight::from_parts(165_578_055_000, 1821690)
 			.saturating_add(ParityDbWeight::get().reads(705_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_eligibility() -> Weight {
-		Weight::from_parts(30_018_069_000, 9658)
+		Weight::from_parts(30_139_518_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		Weight::from_parts(32_867_940_479, 9658)
-			.saturating_add(Weight::from_parts(25_551_712_130, 0).saturating_mul(c.into()))
+		Weight::from_parts(30_289_192_535, 20961)
+			.saturating_add(Weight::from_parts(25_792_702_577, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		Weight::from_parts(163_104_827_117, 9658)
-			.saturating_add(Weight::from_parts(91_524_670_282, 0).saturating_mul(c.into()))
+		Weight::from_parts(162_519_259_670, 20961)
+			.saturating_add(Weight::from_parts(90_777_562_667, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_comparison(g: u32, ) -> Weight {
-		Weight::from_parts(20_000_000_000, 795079)
-			.saturating_add(Weight::from_parts(10_000_000_000, 0).saturating_mul(g.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(57_860_179_642, 919709)
+			.saturating_add(Weight::from_parts(3_634_138_877, 0).saturating_mul(g.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		Weight::from_parts(40_000_000_000, 795079)
-			.saturating_add(Weight::from_parts(50_000_000_000, 0).saturating_mul(g.into()))
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
+		Weight::from_parts(344_020_621_077, 919709)
+			.saturating_add(Weight::from_parts(26_141_064_405, 0).saturating_mul(g.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(2_886_852_000, 9658)
+		Weight::from_parts(2_940_241_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_request() -> Weight {
-		Weight::from_parts(1_163_252_000, 9658)
+		Weight::from_parts(1_212_635_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_request() -> Weight {
-		Weight::from_parts(1_111_805_000, 9658)
+		Weight::from_parts(1_136_292_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_session() -> Weight {
-		Weight::from_parts(1_369_698_000, 9658)
+		Weight::from_parts(1_428_575_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
