@@ -248,7 +248,7 @@ pub enum Call {
 	CreateRequest { indicators: Vec<RequestedIndicator>, range_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]>, lifetime: u32 },
 	SubmitEligibility { request_id: u64, nonce: [u8; 32], data_commitments: Vec<[u8; 32]>, proofs: Vec<[u8; 192]> },
 	SubmitEncryptedData { session_id: u64, ciphertexts: Vec<Vec<u8>>, link_proof: Vec<u8> },
-	SubmitComparison { session_id: u64, ciphertexts: Vec<Vec<u8>>, comparison_proof: Vec<u8> },
+	SubmitComparison { session_id: u64, first_group: u32, ciphertexts: Vec<Vec<u8>>, comparison_proof: Vec<u8> },
 	SubmitResult { session_id: u64, ciphertexts: Vec<Vec<u8>> },
 }
 
@@ -282,8 +282,8 @@ impl Call {
 				vec![v(request_id), v(nonce), v(data_commitments), v(proofs)],
 			Call::SubmitEncryptedData { session_id, ciphertexts, link_proof } =>
 				vec![v(session_id), v(&bytes_list(ciphertexts)), v(&Bytes(link_proof.clone()))],
-			Call::SubmitComparison { session_id, ciphertexts, comparison_proof } => {
-				vec![v(session_id), v(&bytes_list(ciphertexts)), v(&Bytes(comparison_proof.clone()))]
+			Call::SubmitComparison { session_id, first_group, ciphertexts, comparison_proof } => {
+				vec![v(session_id), v(first_group), v(&bytes_list(ciphertexts)), v(&Bytes(comparison_proof.clone()))]
 			},
 			Call::SubmitResult { session_id, ciphertexts } =>
 				vec![v(session_id), v(&bytes_list(ciphertexts))],
@@ -618,19 +618,59 @@ impl Chain {
 		Ok((ciphertexts, proof.unwrap_or_default()))
 	}
 
-	/// The institution's comparison proof of step 5, read from its `submit_comparison`
-	/// extrinsic in the block that recorded the comparison (the chain verifies the proof and
-	/// keeps only the outputs in state), with those outputs checked against the session's
-	/// comparison hash.
-	pub async fn comparison_proof(&self, session_id: u64, session: &Session) -> Result<(Vec<Vec<u8>>, Vec<u8>), ChainError> {
+	/// The institution's comparison of step 5 with its proof, read from its
+	/// `submit_comparison` extrinsics (the chain verifies the proof and keeps only the outputs
+	/// in state). A comparison may come in parts of whole groups: the blocks from the session's
+	/// last update back are searched until parts covering all `groups` groups in order are
+	/// found whose outputs hash to the session's comparison hash (a refused attempt is in a
+	/// block too, and does not match).
+	pub async fn comparison_proof(
+		&self,
+		session_id: u64,
+		session: &Session,
+		groups: usize,
+	) -> Result<(Vec<Vec<u8>>, Vec<u8>), ChainError> {
 		let expected = session.comparison_hash.ok_or_else(|| {
 			ChainError::NotFound(format!(
 				"session {session_id} has no comparison yet (state {:?}); the institution submits it with medshare institution compare",
 				session.state
 			))
 		})?;
-		let (ciphertexts, proof) = self.session_call(session_id, session, "submit_comparison", expected).await?;
-		Ok((ciphertexts, proof.unwrap_or_default()))
+		let mut parts: Vec<ComparisonPart> = Vec::new();
+		let last = u64::from(session.updated_at);
+		for block in (last.saturating_sub(COMPARISON_SEARCH_BLOCKS)..=last).rev() {
+			let at = self.at(block).await?;
+			let extrinsics = at.extrinsics().fetch().await.map_err(rpc)?;
+			for extrinsic in extrinsics.iter() {
+				let extrinsic = extrinsic.map_err(rpc)?;
+				if extrinsic.pallet_name() != PALLET || extrinsic.call_name() != "submit_comparison" {
+					continue;
+				}
+				let (mut id, mut first, mut outputs, mut proof) = (None, None, None, None);
+				for field in extrinsic.iter_call_data_fields() {
+					match field.name() {
+						"session_id" => id = field.decode_as::<u64>().ok(),
+						"first_group" => first = field.decode_as::<u32>().ok(),
+						"ciphertexts" => outputs = field.decode_as::<Vec<Bytes>>().ok(),
+						"comparison_proof" => proof = field.decode_as::<Bytes>().ok().map(|b| b.0),
+						_ => {},
+					}
+				}
+				if let (Some(id), Some(first), Some(outputs), Some(proof)) = (id, first, outputs, proof) {
+					if id == session_id {
+						let outputs = outputs.into_iter().map(|b| b.0).collect();
+						parts.push(ComparisonPart { first: first as usize, outputs, proof });
+					}
+				}
+			}
+			if let Some(found) = assemble_parts(&parts, 0, groups, expected, Vec::new(), Vec::new()) {
+				return Ok(found);
+			}
+		}
+		Err(ChainError::NotFound(format!(
+			"no submit_comparison parts for session {session_id} matching its recorded hash in blocks {}..={last}; is the node pruning block bodies?",
+			last.saturating_sub(COMPARISON_SEARCH_BLOCKS)
+		)))
 	}
 
 	/// The ciphertexts (and proof, where the call has one) of a session's `call` in the
@@ -743,4 +783,48 @@ pub fn value_json(value: &Value, field: Option<&str>) -> serde_json::Value {
 		ValueDef::Primitive(other) => format!("{other:?}").into(),
 		ValueDef::BitSequence(bits) => format!("{bits:?}").into(),
 	}
+}
+
+/// How far back from a session's last update `Chain::comparison_proof` looks for the parts of
+/// its comparison (an institution submits them block after block).
+const COMPARISON_SEARCH_BLOCKS: u64 = 600;
+
+/// One `submit_comparison` call as read from a block.
+struct ComparisonPart {
+	first: usize,
+	outputs: Vec<Vec<u8>>,
+	proof: Vec<u8>,
+}
+
+/// Parts that cover groups `from..groups` in order, appended to `outputs` and `proof`, such
+/// that all the outputs hash to `expected` (the pallet hashes the SCALE encoding of the list).
+fn assemble_parts(
+	parts: &[ComparisonPart],
+	from: usize,
+	groups: usize,
+	expected: [u8; 32],
+	outputs: Vec<Vec<u8>>,
+	proof: Vec<u8>,
+) -> Option<(Vec<Vec<u8>>, Vec<u8>)> {
+	if from == groups {
+		return (sp_crypto_hashing::blake2_256(&codec::Encode::encode(&outputs)) == expected).then_some((outputs, proof));
+	}
+	for part in parts.iter().filter(|p| p.first == from && !p.outputs.is_empty() && p.outputs.len() % 2 == 0) {
+		let next = from + part.outputs.len() / 2;
+		if next > groups {
+			continue;
+		}
+		let found = assemble_parts(
+			parts,
+			next,
+			groups,
+			expected,
+			[outputs.clone(), part.outputs.clone()].concat(),
+			[proof.clone(), part.proof.clone()].concat(),
+		);
+		if found.is_some() {
+			return found;
+		}
+	}
+	None
 }

@@ -61,8 +61,8 @@ fn js_call(call: &Call) -> (String, serde_json::Value) {
 		),
 		Call::SubmitEncryptedData { session_id, ciphertexts, link_proof } =>
 			("submitEncryptedData".into(), json!([session_id, hex_list(ciphertexts), hex(link_proof)])),
-		Call::SubmitComparison { session_id, ciphertexts, comparison_proof } =>
-			("submitComparison".into(), json!([session_id, hex_list(ciphertexts), hex(comparison_proof)])),
+		Call::SubmitComparison { session_id, first_group, ciphertexts, comparison_proof } =>
+			("submitComparison".into(), json!([session_id, first_group, hex_list(ciphertexts), hex(comparison_proof)])),
 		Call::SubmitResult { session_id, ciphertexts } => ("submitResult".into(), json!([session_id, hex_list(ciphertexts)])),
 	}
 }
@@ -155,8 +155,10 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 		ComparisonStatement { key: holder_public, bases: &bases, context: &comparison_context, ciphertexts: &encrypted, outputs: &packed };
 	let comparison_proof =
 		compare::prove(&statement, &witness, &mut rand_010::rng()).map_err(|e| OpError::ComparisonProve(e.to_string()))?;
+	// One part: the export's keys are 2048-bit, whose comparison always fits one block.
 	let comparison = Call::SubmitComparison {
 		session_id,
+		first_group: 0,
 		ciphertexts: packed.iter().map(|c| c.to_bytes(holder_public)).collect(),
 		comparison_proof,
 	};

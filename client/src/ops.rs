@@ -83,8 +83,6 @@ pub enum OpError {
 	LinkRefused { session_id: u64, error: String },
 	#[error("the comparison proof could not be made: {0}")]
 	ComparisonProve(String),
-	#[error("a comparison of {indicators} indicators under a {key_bits}-bit key does not fit one block (the chain verifies its proof natively; keys longer than 2048 bits allow up to {max} indicators); use a 2048-bit key (what medshare keygen makes) or a smaller request")]
-	ComparisonTooLarge { indicators: usize, key_bits: u32, max: usize },
 	#[error("the institution's comparison of session {session_id} is not proven well formed ({error}); this client decrypts nothing of it. The chain verifies the same proof, so this means the node or the chain data is not to be trusted")]
 	ComparisonRefused { session_id: u64, error: String },
 }
@@ -414,26 +412,40 @@ pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<
 	let comparison_proof =
 		compare::prove(&statement, &witness, &mut rand_010::rng()).map_err(|e| OpError::ComparisonProve(e.to_string()))?;
 	spinner.finish_and_clear();
-	let call = Call::SubmitComparison {
-		session_id,
-		ciphertexts: outputs.iter().map(|c| c.to_bytes(&holder_key)).collect(),
-		comparison_proof,
-	};
-	Ok(step_report(signer, submit(ctx, signer, call).await?))
+	// In parts of whole groups when one comparison would outweigh a block (long keys).
+	let groups = medshare_paillier::cmp_group_count(holder_key.modulus_bits(), values.len() as u32) as usize;
+	let per_part = groups_per_part(holder_key.modulus_bits(), groups);
+	let mut first = 0;
+	let mut report = None;
+	while first < groups {
+		let count = per_part.min(groups - first);
+		let range = compare::part_proof_range(holder_key.byte_len(), values.len(), first, count)
+			.ok_or_else(|| OpError::ComparisonProve(format!("no groups {first}..{}", first + count)))?;
+		let call = Call::SubmitComparison {
+			session_id,
+			first_group: first as u32,
+			ciphertexts: outputs[2 * first..2 * (first + count)].iter().map(|c| c.to_bytes(&holder_key)).collect(),
+			comparison_proof: comparison_proof[range].to_vec(),
+		};
+		report = Some(step_report(signer, submit(ctx, signer, call).await?));
+		first += count;
+	}
+	report.ok_or_else(|| OpError::ComparisonProve("no groups to submit".into()))
 }
 
-/// The most indicators a request can have for its comparison to fit one block under a holder
-/// key longer than 2048 bits: the chain verifies Pi^cmp natively, and under such a key (charged
-/// as 4096 bits) a larger comparison outweighs a block (docs/PERFORMANCE.md). The runtime test
-/// `the_largest_session_steps_fit_a_block` pins the same number against the weights.
-pub const LONG_KEY_MAX_INDICATORS: usize = 576;
+/// Groups of comparison slots a holder key longer than 2048 bits allows per part: its
+/// comparison is verified natively, and a part of this many groups (charged as 4096 bits)
+/// stays below the per-extrinsic weight limit (docs/PERFORMANCE.md). The runtime test
+/// `the_largest_session_steps_fit_a_block` checks the same number against the weights.
+pub const LONG_KEY_GROUPS_PER_PART: usize = 32;
 
-/// Refuses, before anything is submitted, a session whose comparison could not fit a block.
-fn check_comparison_fits(key_bits: u32, indicators: usize) -> Result<(), OpError> {
-	if key_bits > medshare_paillier::MIN_MODULUS_BITS && indicators > LONG_KEY_MAX_INDICATORS {
-		return Err(OpError::ComparisonTooLarge { indicators, key_bits, max: LONG_KEY_MAX_INDICATORS });
+/// How many groups one `submit_comparison` carries under a key of `key_bits` bits.
+fn groups_per_part(key_bits: u32, groups: usize) -> usize {
+	if key_bits > medshare_paillier::MIN_MODULUS_BITS {
+		LONG_KEY_GROUPS_PER_PART
+	} else {
+		groups.max(1)
 	}
-	Ok(())
 }
 
 /// What the comparison proof of `session` is bound to on this chain.
@@ -475,7 +487,8 @@ async fn check_comparison_proof(
 	data: &[Ciphertext],
 	outputs: &[Ciphertext],
 ) -> Result<(), OpError> {
-	let (submitted, proof) = ctx.chain.comparison_proof(session_id, session).await?;
+	let groups = medshare_paillier::cmp_group_count(key.modulus_bits(), data.len() as u32) as usize;
+	let (submitted, proof) = ctx.chain.comparison_proof(session_id, session, groups).await?;
 	let in_state: Vec<Vec<u8>> = outputs.iter().map(|c| c.to_bytes(key)).collect();
 	if submitted != in_state {
 		return Err(OpError::BadChainData(format!("session {session_id}: the submitted comparison differs from the one in state")));
@@ -801,7 +814,6 @@ pub async fn submit_data(ctx: &Context, signer: &Signer, session_id: u64) -> Res
 	let session = ctx.chain.require_session(session_id).await?;
 	let secrets = load_session_secrets(ctx, session_id, &session.nonce)?;
 	let keypair = load_keypair(&ctx.state, signer)?;
-	check_comparison_fits(keypair.public().modulus_bits(), secrets.values.len())?;
 	register_holder_key(ctx, signer).await?;
 	let values: Vec<u32> = secrets.values.iter().map(|(_, _, v)| *v).collect();
 	let ciphertexts = encrypt_with_progress(ctx.progress, &keypair, &values);

@@ -23,7 +23,7 @@ use rand_chacha::ChaCha20Rng;
 use rand_core_010::{CryptoRng, SeedableRng};
 use rayon::prelude::*;
 
-use crate::ciphertext::{to_fixed_be, Ciphertext, CiphertextError};
+use crate::ciphertext::{to_fixed_be, Ciphertext};
 use crate::compare::{batch_invert, CompareError, Outcome};
 use crate::key::PublicKey;
 use crate::keypair::Keypair;
@@ -34,7 +34,7 @@ use crate::layout::{
 use crate::mont::{to_biguint, FixedBase, Limbs, Mont};
 use crate::proofs::ring_pedersen::RingPedersen;
 use crate::proofs::{
-	comparison_output_proof_len, comparison_proof_len, ComparisonProofError, CMP_CONSTANT_RESPONSE_BYTES,
+	comparison_output_proof_len, ComparisonProofError, CMP_CONSTANT_RESPONSE_BYTES,
 	CMP_FACTOR_RESPONSE_BYTES, CMP_RANDOMNESS_EXTRA_BITS, CMP_RANDOMNESS_EXTRA_BYTES,
 };
 use crate::random;
@@ -330,11 +330,17 @@ fn statement_transcript(statement: &ComparisonStatement<'_>) -> Transcript {
 /// Each output's statement is complete in its transcript, so the first `2 g` outputs of a proof
 /// are a valid proof for the first `g` groups (the benchmarks rely on it); the verifier fixes
 /// how many outputs a request has.
-fn challenge(common: &Transcript, statement: &ComparisonStatement<'_>, j: usize, first_message: &[u8]) -> BigUint {
+fn challenge(
+	common: &Transcript,
+	statement: &ComparisonStatement<'_>,
+	first_output: usize,
+	j: usize,
+	first_message: &[u8],
+) -> BigUint {
 	let per = cmp_slots_per_output(statement.key.modulus_bits()) as usize;
-	let range = output_indicators(per, statement.ciphertexts.len(), j);
+	let range = output_indicators(per, statement.ciphertexts.len(), first_output + j);
 	let mut t = common.clone();
-	t.append_message(b"output", &(j as u64).to_le_bytes());
+	t.append_message(b"output", &((first_output + j) as u64).to_le_bytes());
 	t.append_message(b"ciphertexts", &ciphertexts_digest(statement.key, &statement.ciphertexts[range]));
 	t.append_message(b"output-ciphertext", &ciphertexts_digest(statement.key, core::slice::from_ref(&statement.outputs[j])));
 	t.append_message(b"first-message", &digest(&[first_message]));
@@ -343,20 +349,47 @@ fn challenge(common: &Transcript, statement: &ComparisonStatement<'_>, j: usize,
 	BigUint::from_bytes_le(&e)
 }
 
-/// Checks the statement's shape; returns the slots per output.
-fn check_statement(statement: &ComparisonStatement<'_>) -> Result<usize, ComparisonProofError> {
+/// Checks the statement's shape for the outputs of the groups from `first_group` on (all of
+/// them when `complete`); returns the slots per output.
+fn check_statement(statement: &ComparisonStatement<'_>, first_group: usize, complete: bool) -> Result<usize, ComparisonProofError> {
 	let bits = statement.key.modulus_bits();
 	let per = cmp_slots_per_output(bits) as usize;
 	let k = statement.ciphertexts.len();
+	let total = cmp_output_count(bits, u32::try_from(k).unwrap_or(u32::MAX)) as u64;
+	let outputs = statement.outputs.len() as u64;
+	let end = (first_group as u64).saturating_mul(2).saturating_add(outputs);
 	if per == 0
 		|| k == 0
 		|| statement.bases.n() != statement.key.n()
 		|| statement.bases.s().len() != cmp_ring_pedersen_bases(bits) as usize
-		|| statement.outputs.len() as u64 != cmp_output_count(bits, u32::try_from(k).unwrap_or(u32::MAX)) as u64
+		|| outputs == 0
+		|| outputs % 2 != 0
+		|| end > total
+		|| (complete && (first_group != 0 || outputs != total))
 	{
 		return Err(ComparisonProofError::MalformedInput);
 	}
 	Ok(per)
+}
+
+/// Bytes of the proof of outputs `outputs` (indices among all outputs) of a request of
+/// `indicators` indicators under a key of `key_bytes` bytes.
+fn outputs_proof_len(key_bytes: usize, indicators: usize, outputs: Range<usize>) -> usize {
+	let per = cmp_slots_per_output((key_bytes * 8) as u32).max(1) as usize;
+	outputs.map(|j| comparison_output_proof_len(key_bytes, output_indicators(per, indicators, j).len())).sum()
+}
+
+/// Where the part of a whole proof for `groups` groups from `first_group` on lies, for a
+/// request of `indicators` indicators under a key of `key_bytes` bytes: an institution proves
+/// the whole comparison once and may submit it in parts of whole groups, each part verifying on
+/// its own ([`verify_part`]). `None` if the groups are not all in the request.
+pub fn part_proof_range(key_bytes: usize, indicators: usize, first_group: usize, groups: usize) -> Option<Range<usize>> {
+	let total = crate::layout::cmp_group_count((key_bytes * 8) as u32, u32::try_from(indicators).ok()?) as usize;
+	if groups == 0 || first_group.checked_add(groups)? > total {
+		return None;
+	}
+	let start = outputs_proof_len(key_bytes, indicators, 0..2 * first_group);
+	Some(start..start + outputs_proof_len(key_bytes, indicators, 2 * first_group..2 * (first_group + groups)))
 }
 
 /// Fixed-base tables for `t` and every `s_b` modulo `N`, shared by all outputs.
@@ -417,7 +450,7 @@ pub fn prove_as<R: CryptoRng + ?Sized>(
 	behaviour: ProverBehaviour<'_>,
 	rng: &mut R,
 ) -> Result<Vec<u8>, ComparisonProofError> {
-	let per = check_statement(statement)?;
+	let per = check_statement(statement, 0, true)?;
 	let key = statement.key;
 	let k = statement.ciphertexts.len();
 	if witness.outputs.len() != statement.outputs.len()
@@ -460,7 +493,7 @@ pub fn prove_as<R: CryptoRng + ?Sized>(
 				let mut part = to_fixed_be(&s_commitment, width);
 				part.extend_from_slice(&to_fixed_be(&t_commitment, width));
 				part.extend_from_slice(&to_fixed_be(&mask, 2 * width));
-				let e = challenge(&common, statement, j, &part);
+				let e = challenge(&common, statement, 0, j, &part);
 				let respond = |mask: &BigUint, secret: &BigUint| mask + &e * secret;
 				let z: Vec<BigUint> = alphas.iter().zip(&w.factors).map(|(a, x)| respond(a, x)).collect();
 				let y: Vec<BigUint> = betas.iter().zip(&w.constants).map(|(b, c)| respond(b, c)).collect();
@@ -517,21 +550,31 @@ struct OutputProof {
 
 /// Parses and checks everything but the equations: lengths, ciphertexts, ranges, units, and
 /// derives every challenge.
-fn parse(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<Vec<OutputProof>, ComparisonProofError> {
-	let per = check_statement(statement)?;
+fn parse(
+	statement: &ComparisonStatement<'_>,
+	first_group: usize,
+	complete: bool,
+	proof: &[u8],
+) -> Result<Vec<OutputProof>, ComparisonProofError> {
+	let per = check_statement(statement, first_group, complete)?;
 	let key = statement.key;
 	let k = statement.ciphertexts.len();
 	let width = key.byte_len();
-	if proof.len() != comparison_proof_len(width, k) {
+	let first_output = 2 * first_group;
+	if proof.len() != outputs_proof_len(width, k, first_output..first_output + statement.outputs.len()) {
 		return Err(ComparisonProofError::WrongLength);
 	}
 	let n = key.n();
 	let nn = key.n_squared();
 	// One gcd for every element that must be a unit: the product modulo N is a unit exactly
-	// when each factor is.
+	// when each factor is. The holder ciphertexts of this part's groups and the outputs: a part
+	// costs what its groups cost, whatever the request's size.
+	let first_indicator = output_indicators(per, k, first_output).start;
+	let last_indicator = output_indicators(per, k, first_output + statement.outputs.len() - 1).end;
 	let mut units = BigUint::one();
-	for c in statement.ciphertexts.iter().chain(statement.outputs) {
-		if c.0 >= *nn || c.0.is_zero() {
+	for c in statement.ciphertexts[first_indicator..last_indicator].iter().chain(statement.outputs) {
+		// Zero is no unit: the product below becomes 0 and the gcd refuses it.
+		if c.0 >= *nn {
 			return Err(ComparisonProofError::CiphertextNotBelowModulusSquared);
 		}
 		units = units * &c.0 % n;
@@ -547,11 +590,11 @@ fn parse(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<Vec<Output
 	let mut parts = Vec::with_capacity(statement.outputs.len());
 	let mut rest = proof;
 	for j in 0..statement.outputs.len() {
-		let slots = output_indicators(per, k, j).len();
+		let slots = output_indicators(per, k, first_output + j).len();
 		let (part, tail) = rest.split_at(comparison_output_proof_len(width, slots));
 		rest = tail;
 		let (first_message, answers) = part.split_at(4 * width);
-		let challenge = challenge(&common, statement, j, first_message);
+		let challenge = challenge(&common, statement, first_output, j, first_message);
 		let (s_bytes, tail) = first_message.split_at(width);
 		let (t_bytes, a_bytes) = tail.split_at(width);
 		let (nonce_bytes, tail) = answers.split_at(width);
@@ -594,7 +637,30 @@ fn parse(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<Vec<Output
 /// the proof: one check modulo `N` for the commitments and one modulo `N^2` for the outputs,
 /// the latter one multi-exponentiation over the holder's ciphertexts. Never panics.
 pub fn verify(statement: &ComparisonStatement<'_>, proof: &[u8], seed: &[u8; 32]) -> Result<(), ComparisonProofError> {
-	let parts = parse(statement, proof)?;
+	verify_outputs(statement, 0, true, proof, seed)
+}
+
+/// [`verify`] for a part of a comparison: `statement.outputs` are the outputs of the groups
+/// from `first_group` on (a whole number of groups), `proof` their part of the proof
+/// ([`part_proof_range`]); `statement.ciphertexts` are all of the request's.
+pub fn verify_part(
+	statement: &ComparisonStatement<'_>,
+	first_group: usize,
+	proof: &[u8],
+	seed: &[u8; 32],
+) -> Result<(), ComparisonProofError> {
+	verify_outputs(statement, first_group, false, proof, seed)
+}
+
+fn verify_outputs(
+	statement: &ComparisonStatement<'_>,
+	first_group: usize,
+	complete: bool,
+	proof: &[u8],
+	seed: &[u8; 32],
+) -> Result<(), ComparisonProofError> {
+	let parts = parse(statement, first_group, complete, proof)?;
+	let first_output = 2 * first_group;
 	let key = statement.key;
 	let n = key.n();
 	let per = cmp_slots_per_output(key.modulus_bits()) as usize;
@@ -633,7 +699,7 @@ pub fn verify(statement: &ComparisonStatement<'_>, proof: &[u8], seed: &[u8; 32]
 	let mut combined = vec![BigInt::zero(); k];
 	let mut constant = BigUint::zero();
 	for (j, (part, l)) in parts.iter().zip(&weights).enumerate() {
-		let range = output_indicators(per, k, j);
+		let range = output_indicators(per, k, first_output + j);
 		let sign = if j % 2 == 0 { Sign::Plus } else { Sign::Minus };
 		for (i, z) in range.clone().zip(&part.factors) {
 			combined[i] += BigInt::from_biguint(sign, z * l);
@@ -665,11 +731,13 @@ pub fn verify(statement: &ComparisonStatement<'_>, proof: &[u8], seed: &[u8; 32]
 }
 
 /// The host function's body: decodes the byte arguments into a statement (validating the key,
-/// the ring-Pedersen parameters and every ciphertext) and verifies with [`verify`].
+/// the ring-Pedersen parameters and every ciphertext) and verifies the outputs of the groups
+/// from `first_group` on with [`verify_part`].
 #[allow(clippy::too_many_arguments)]
 pub fn verify_encoded(
 	seed: &[u8],
 	context: &[u8],
+	first_group: u32,
 	modulus: &[u8],
 	s: &[u8],
 	t: &[u8],
@@ -685,24 +753,30 @@ pub fn verify_encoded(
 	if ciphertexts.is_empty() || ciphertexts.len() % width != 0 || outputs.len() % width != 0 {
 		return Err(ComparisonProofError::MalformedInput);
 	}
+	// Below N^2 here; invertibility with one gcd for the part's ciphertexts in `parse`.
+	let n_squared = key.n_squared();
 	let parse = |bytes: &[u8]| {
-		key.ciphertexts_from_bytes(bytes.chunks(width)).map_err(|invalid| match invalid.error {
-			CiphertextError::NotCoprime => ComparisonProofError::CiphertextNotCoprime,
-			CiphertextError::WrongLength | CiphertextError::NotBelowModulusSquared => {
-				ComparisonProofError::CiphertextNotBelowModulusSquared
-			},
-		})
+		bytes
+			.chunks(width)
+			.map(|chunk| {
+				let c = BigUint::from_bytes_be(chunk);
+				if &c >= n_squared {
+					return Err(ComparisonProofError::CiphertextNotBelowModulusSquared);
+				}
+				Ok(Ciphertext(c))
+			})
+			.collect::<Result<Vec<_>, _>>()
 	};
 	let ciphertexts = parse(ciphertexts)?;
 	let outputs = parse(outputs)?;
 	let statement = ComparisonStatement { key: &key, bases: &bases, context: &context, ciphertexts: &ciphertexts, outputs: &outputs };
-	verify(&statement, proof, &seed)
+	verify_part(&statement, first_group as usize, proof, &seed)
 }
 
 /// Verifies every equation of Pi^cmp on its own: the baseline the batched [`verify`] is
 /// measured against, and the reference its tests compare with.
 pub fn verify_unbatched(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Result<(), ComparisonProofError> {
-	let parts = parse(statement, proof)?;
+	let parts = parse(statement, 0, true, proof)?;
 	let key = statement.key;
 	let n = key.n();
 	let per = cmp_slots_per_output(key.modulus_bits()) as usize;

@@ -22,7 +22,8 @@ use rand_core_010::CryptoRng;
 use rayon::prelude::*;
 
 pub use crate::cmp::{
-	blind, encrypt_values, encrypt_values_from, prove, unpack, verify, ComparisonContext, ComparisonStatement, ComparisonWitness,
+	blind, encrypt_values, encrypt_values_from, part_proof_range, prove, unpack, verify, verify_part, ComparisonContext,
+	ComparisonStatement, ComparisonWitness,
 };
 pub use crate::layout::{
 	cmp_output_count, cmp_slots_per_output, outcomes_per_ciphertext, result_ciphertext_count, CMP_SLOT_BITS, KAPPA,

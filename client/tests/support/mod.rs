@@ -389,7 +389,7 @@ pub fn one_value_everywhere_error(url: &str, state_dir: &Path, session_id: u64) 
 		let ranges: Vec<(u32, u32)> = secrets.indicators.iter().map(|i| (i.down, i.up)).collect();
 		let (outputs, comparison_proof) =
 			cheat(&key, &bases, &context, &data, &ranges, Cheat::OneCiphertextInEverySlot, &mut rand_010::rng());
-		let call = Call::SubmitComparison { session_id, ciphertexts: outputs.iter().map(|c| c.to_bytes(&key)).collect(), comparison_proof };
+		let call = Call::SubmitComparison { session_id, first_group: 0, ciphertexts: outputs.iter().map(|c| c.to_bytes(&key)).collect(), comparison_proof };
 		match chain.submit(&call, &bob.keypair).await {
 			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
 			Ok(included) => panic!("the comparison of one value everywhere was accepted in block {}", included.block),

@@ -68,7 +68,7 @@ fn honest_comparisons_verify_and_give_the_outcomes() {
 		let (outputs, witness) = blind(s.holder.public(), &s.ciphertexts, &s.ranges, &mut rng).unwrap();
 		assert_eq!(outputs.len(), cmp_output_count(2048, k as u32) as usize);
 		let proof = prove(&s.statement(&outputs), &witness, &mut rng).unwrap();
-		assert_eq!(proof.len(), comparison_proof_len(256, k));
+		assert_eq!(proof.len(), crate::proofs::comparison_proof_len(256, k));
 		assert_eq!(verdict(&s.statement(&outputs), &proof), Ok(()), "{k} indicators");
 		assert_eq!(unpack(&s.holder, &outputs, k).unwrap(), s.expected(), "{k} indicators");
 	}
@@ -187,7 +187,7 @@ fn malformed_proofs_and_statements_are_refused() {
 	let bytes = |cts: &[Ciphertext]| cts.iter().flat_map(|c| c.to_bytes(key)).collect::<Vec<u8>>();
 	let encoded = s.bases.to_encoded();
 	let host = |cts: &[u8], outs: &[u8], proof: &[u8]| {
-		verify_encoded(&[9; 32], &s.context.to_bytes(), &key.to_bytes(), encoded.s.as_bytes(), encoded.t.as_bytes(), cts, outs, proof)
+		verify_encoded(&[9; 32], &s.context.to_bytes(), 0, &key.to_bytes(), encoded.s.as_bytes(), encoded.t.as_bytes(), cts, outs, proof)
 	};
 	assert_eq!(host(&bytes(&s.ciphertexts), &bytes(&outputs), &proof), Ok(()));
 	let mut zero_output = bytes(&outputs);
@@ -198,6 +198,28 @@ fn malformed_proofs_and_statements_are_refused() {
 	let part = comparison_output_proof_len(256, 8) * 2;
 	let truncated = ComparisonStatement { ciphertexts: &s.ciphertexts[..8], ..s.statement(&outputs[..2]) };
 	assert_eq!(verify(&truncated, &proof[..part], &[1; 32]), Ok(()));
+	// Parts of whole groups verify on their own, against all of the request's ciphertexts;
+	// out of place or partial they do not.
+	let second = part_proof_range(256, 9, 1, 1).unwrap();
+	assert_eq!(second, part..proof.len());
+	assert_eq!(verify_part(&s.statement(&outputs[2..]), 1, &proof[second.clone()], &[2; 32]), Ok(()));
+	assert_eq!(verify_part(&s.statement(&outputs[..2]), 0, &proof[..part], &[2; 32]), Ok(()));
+	assert_eq!(
+		verify_part(&s.statement(&outputs[2..]), 0, &proof[second.clone()], &[2; 32]),
+		Err(ComparisonProofError::WrongLength)
+	);
+	assert_eq!(
+		verify_part(&s.statement(&outputs[..2]), 1, &proof[..part], &[2; 32]),
+		Err(ComparisonProofError::WrongLength)
+	);
+	assert_eq!(verify_part(&s.statement(&outputs[2..]), 2, &proof[second.clone()], &[2; 32]), Err(ComparisonProofError::MalformedInput));
+	assert_eq!(verify_part(&s.statement(&outputs[2..3]), 1, &proof[second], &[2; 32]), Err(ComparisonProofError::MalformedInput));
+	assert_eq!(
+		host(&bytes(&s.ciphertexts), &bytes(&outputs[..1]), &proof),
+		Err(ComparisonProofError::MalformedInput),
+		"an odd number of outputs is no part"
+	);
+	assert_eq!(verify(&s.statement(&outputs[..2]), &proof[..part], &[2; 32]), Err(ComparisonProofError::MalformedInput), "verify wants the whole comparison");
 	assert_eq!(verdict(&s.statement(&outputs[1..]), &proof), Err(ComparisonProofError::MalformedInput));
 	let mut bad = outputs.clone();
 	bad[0] = Ciphertext(s.holder.public().n() * 5u32);

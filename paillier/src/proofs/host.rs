@@ -56,9 +56,10 @@ pub trait MedsharePaillier {
 		result.err().map_or(0, RingPedersenProofError::code)
 	}
 
-	/// Verifies the institution's comparison proof (Pi^cmp) for the holder's key `modulus`, its
-	/// ring-Pedersen parameters (`s` concatenated, `t`), the holder's ciphertexts and the
-	/// outputs (each concatenated at the key's ciphertext width), under `context`
+	/// Verifies (a part of) the institution's comparison proof (Pi^cmp) for the holder's key
+	/// `modulus`, its ring-Pedersen parameters (`s` concatenated, `t`), all of the request's
+	/// holder ciphertexts and the outputs of the groups from `first_group` on (each list
+	/// concatenated at the key's ciphertext width), under `context`
 	/// ([`super::ComparisonContext::to_bytes`]), batching its equations with weights drawn from
 	/// the 32-byte `seed`. Validates every ciphertext first. Returns 0 if the proof is valid,
 	/// otherwise a [`ComparisonProofError`] code.
@@ -66,6 +67,7 @@ pub trait MedsharePaillier {
 	fn verify_comparison(
 		seed: PassFatPointerAndRead<&[u8]>,
 		context: PassFatPointerAndRead<&[u8]>,
+		first_group: u32,
 		modulus: PassFatPointerAndRead<&[u8]>,
 		s: PassFatPointerAndRead<&[u8]>,
 		t: PassFatPointerAndRead<&[u8]>,
@@ -73,7 +75,7 @@ pub trait MedsharePaillier {
 		outputs: PassFatPointerAndRead<&[u8]>,
 		proof: PassFatPointerAndRead<&[u8]>,
 	) -> u32 {
-		let result = crate::cmp::verify_encoded(seed, context, modulus, s, t, ciphertexts, outputs, proof);
+		let result = crate::cmp::verify_encoded(seed, context, first_group, modulus, s, t, ciphertexts, outputs, proof);
 		result.err().map_or(0, ComparisonProofError::code)
 	}
 }

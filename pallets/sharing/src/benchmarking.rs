@@ -473,7 +473,7 @@ mod benchmarks {
 		let (who, session_id, outputs, proof) = comparison_call::<T>(g, 0);
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who), session_id, outputs, proof);
+		_(RawOrigin::Signed(who), session_id, 0, outputs, proof);
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Compared));
 	}
@@ -485,7 +485,7 @@ mod benchmarks {
 		let (who, session_id, outputs, proof) = comparison_call::<T>(g, 1);
 
 		#[extrinsic_call]
-		submit_comparison(RawOrigin::Signed(who), session_id, outputs, proof);
+		submit_comparison(RawOrigin::Signed(who), session_id, 0, outputs, proof);
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Compared));
 	}
@@ -558,4 +558,68 @@ mod benchmarks {
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);
+}
+
+/// A comparison too heavy for one block goes in parts of whole groups (the large fixture's
+/// real proofs, on the mock runtime): parts must come in order, each is verified on its own,
+/// and the last one completes the step.
+#[cfg(test)]
+mod parts {
+	use super::*;
+	use crate::mock::{new_test_ext, System, Test};
+	use frame_support::{assert_noop, assert_ok};
+
+	fn part(
+		who: &<Test as frame_system::Config>::AccountId,
+		session_id: SessionId,
+		outputs: &[EncodedCiphertext],
+		proof: &[u8],
+		key_bytes: usize,
+		first: usize,
+		groups: usize,
+	) -> sp_runtime::DispatchResult {
+		let range = medshare_paillier::compare::part_proof_range(key_bytes, 700, first, groups).expect("groups of the request");
+		Pallet::<Test>::submit_comparison(
+			RawOrigin::Signed(who.clone()).into(),
+			session_id,
+			first as u32,
+			BoundedVec::truncate_from(outputs[2 * first..2 * (first + groups)].to_vec()),
+			BoundedVec::truncate_from(proof[range].to_vec()),
+		)
+	}
+
+	#[test]
+	fn a_comparison_in_parts_of_whole_groups() {
+		for (class, key_bytes, groups, split) in [(0usize, 256usize, 88usize, 50usize), (1, 512, 44, 32)] {
+			new_test_ext().execute_with(|| {
+				let (who, session_id, outputs, proof) = comparison_call::<Test>(groups as u32, class);
+				assert_eq!(outputs.len(), 2 * groups);
+				// The second part first is out of order; so is the first part twice.
+				assert_noop!(
+					part(&who, session_id, &outputs, &proof, key_bytes, split, groups - split),
+					Error::<Test>::ComparisonPartOutOfOrder
+				);
+				assert_ok!(part(&who, session_id, &outputs, &proof, key_bytes, 0, split));
+				System::assert_last_event(
+					Event::<Test>::ComparisonPartSubmitted { session_id, request_id: 0, groups: split as u32 }.into(),
+				);
+				assert_eq!(Sessions::<Test>::get(session_id).map(|s| s.state), Some(SessionState::DataSubmitted));
+				assert_noop!(part(&who, session_id, &outputs, &proof, key_bytes, 0, split), Error::<Test>::ComparisonPartOutOfOrder);
+				// The second part with the first part's proof bytes does not verify.
+				let wrong = Pallet::<Test>::submit_comparison(
+					RawOrigin::Signed(who.clone()).into(),
+					session_id,
+					split as u32,
+					BoundedVec::truncate_from(outputs[2 * split..].to_vec()),
+					BoundedVec::truncate_from(proof[..proof.len() - medshare_paillier::compare::part_proof_range(key_bytes, 700, 0, split).unwrap().len()].to_vec()),
+				);
+				assert!(wrong.is_err());
+				assert_ok!(part(&who, session_id, &outputs, &proof, key_bytes, split, groups - split));
+				let session = Sessions::<Test>::get(session_id).unwrap();
+				assert_eq!(session.state, SessionState::Compared);
+				let payload = SessionPayloads::<Test>::get(session_id).unwrap();
+				assert_eq!(payload.comparison.into_inner(), outputs.into_inner());
+			});
+		}
+	}
 }

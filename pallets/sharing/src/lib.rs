@@ -325,6 +325,16 @@ pub mod pallet {
 			/// BLAKE2-256 of the encrypted data.
 			data_hash: H256,
 		},
+		/// Step 5, in parts: the institution submitted a part of the comparison; `groups` groups
+		/// of slots are in, more follow.
+		ComparisonPartSubmitted {
+			/// The session.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+			/// Groups submitted so far.
+			groups: u32,
+		},
 		/// Step 5: the institution submitted the blinded comparison; the holder answers next.
 		ComparisonSubmitted {
 			/// The session.
@@ -521,6 +531,9 @@ pub mod pallet {
 		/// The comparison proof (Pi^cmp) is not the length the holder's key and the request's
 		/// indicator count require.
 		ComparisonProofWrongLength,
+		/// A part of the comparison does not start where the parts submitted so far end
+		/// (`first_group` must be the number of groups already submitted).
+		ComparisonPartOutOfOrder,
 		/// The comparison proof holds a commitment, mask or nonce response outside its group,
 		/// or a randomness response beyond its bound.
 		ComparisonProofMalformed,
@@ -1071,25 +1084,31 @@ pub mod pallet {
 		/// Submits the institution's blinded, re-randomised comparison of the holder's data
 		/// with the hidden ranges (step 5), encrypted under PK_U, with its proof Pi^cmp: every
 		/// slot of every output uses its own holder ciphertext, in request order, with a bounded
-		/// blinding factor and a bounded constant (docs/PROOFS.md).
+		/// blinding factor and a bounded constant (docs/PROOFS.md). A comparison too heavy to
+		/// verify in one block (a large request under a long holder key) is submitted in parts
+		/// of whole groups, in order; each part is verified on its own.
 		///
 		/// Origin: the request's institution, while the session is `DataSubmitted` and
 		/// unexpired.
 		///
 		/// - `session_id`: the session.
-		/// - `ciphertexts`: exactly `medshare_paillier::cmp_output_count(|n_U|, k)` outputs
-		///   under PK_U (an alpha and a beta output per group of slots).
-		/// - `comparison_proof`: Pi^cmp for this chain, institution, holder, request and
-		///   session, under the holder's registered key and ring-Pedersen parameters;
-		///   `medshare_paillier::comparison_proof_len(|n_U| / 8, k)` bytes.
+		/// - `first_group`: the first group of slots this part covers: 0 for the first (or
+		///   only) part, then the number of groups already submitted.
+		/// - `ciphertexts`: the outputs of whole groups (an alpha and a beta output each) from
+		///   `first_group` on, under PK_U; `medshare_paillier::cmp_output_count(|n_U|, k)` in all.
+		/// - `comparison_proof`: the part of Pi^cmp for those outputs, for this chain,
+		///   institution, holder, request and session, under the holder's registered key and
+		///   ring-Pedersen parameters (`medshare_paillier::compare::part_proof_range`).
 		///
 		/// The proof is verified natively with weights seeded by the parent block's hash.
-		/// Emits [`Event::ComparisonSubmitted`].
+		/// Emits [`Event::ComparisonPartSubmitted`] for a part that leaves groups to come, and
+		/// [`Event::ComparisonSubmitted`] when the comparison is complete.
 		#[pallet::call_index(7)]
 		#[pallet::weight(Pallet::<T>::comparison_weight(ciphertexts))]
 		pub fn submit_comparison(
 			origin: OriginFor<T>,
 			session_id: SessionId,
+			first_group: u32,
 			ciphertexts: BoundedVec<EncodedCiphertext, T::MaxComparisonCiphertexts>,
 			comparison_proof: BoundedVec<u8, MaxComparisonProofBytes<T>>,
 		) -> DispatchResult {
@@ -1098,8 +1117,13 @@ pub mod pallet {
 			ensure!(who == request.institution, Error::<T>::NotRequestInstitution);
 			let mut payload = SessionPayloads::<T>::get(session_id).ok_or(Error::<T>::WrongSessionState)?;
 			let key = PublicKey::from_encoded(&payload.holder_key.key).map_err(Error::<T>::from)?;
-			let expected = medshare_paillier::cmp_output_count(key.modulus_bits(), request.indicators.len() as u32);
-			ensure!(ciphertexts.len() as u32 == expected, Error::<T>::WrongCiphertextCount);
+			let expected = medshare_paillier::cmp_output_count(key.modulus_bits(), request.indicators.len() as u32) as usize;
+			let received = payload.comparison.len();
+			ensure!(first_group as usize * 2 == received, Error::<T>::ComparisonPartOutOfOrder);
+			ensure!(
+				!ciphertexts.is_empty() && ciphertexts.len() % 2 == 0 && received + ciphertexts.len() <= expected,
+				Error::<T>::WrongCiphertextCount
+			);
 			// Lengths here; the values are validated natively by the host function, before it
 			// reads the proof.
 			let width = key.ciphertext_byte_len();
@@ -1117,6 +1141,7 @@ pub mod pallet {
 			ComparisonProofError::from_code(medshare_paillier::proofs::host::medshare_paillier::verify_comparison(
 				&seed,
 				&context.to_bytes(),
+				first_group,
 				payload.holder_key.key.as_bytes(),
 				rp.s.as_bytes(),
 				rp.t.as_bytes(),
@@ -1126,10 +1151,19 @@ pub mod pallet {
 			))
 			.map_err(Error::<T>::from)?;
 
-			let comparison_hash = Self::hash_of(&ciphertexts);
+			// Bounded: received + this part <= expected <= MaxComparisonCiphertexts.
+			payload.comparison.try_extend(ciphertexts.into_iter()).map_err(|_| Error::<T>::WrongCiphertextCount)?;
+			if payload.comparison.len() < expected {
+				let groups = (payload.comparison.len() / 2) as u32;
+				session.updated_at = frame_system::Pallet::<T>::block_number();
+				Sessions::<T>::insert(session_id, &session);
+				SessionPayloads::<T>::insert(session_id, payload);
+				Self::deposit_event(Event::ComparisonPartSubmitted { session_id, request_id: session.request_id, groups });
+				return Ok(());
+			}
+			let comparison_hash = Self::hash_of(&payload.comparison);
 			session.comparison_hash = Some(comparison_hash);
 			Self::advance(session_id, &mut session, SessionState::Compared);
-			payload.comparison = ciphertexts;
 			SessionPayloads::<T>::insert(session_id, payload);
 			Self::deposit_event(Event::ComparisonSubmitted {
 				session_id,

@@ -443,7 +443,7 @@ mod session {
 	}
 
 	fn submit_comparison_as(who: [u8; 32], outputs: Vec<EncodedCiphertext>, proof: Vec<u8>) -> sp_runtime::DispatchResult {
-		MedicalSharing::submit_comparison(signed(who), 0, BoundedVec::truncate_from(outputs), BoundedVec::truncate_from(proof))
+		MedicalSharing::submit_comparison(signed(who), 0, 0, BoundedVec::truncate_from(outputs), BoundedVec::truncate_from(proof))
 	}
 
 	/// Runs steps 1-5 for HOLDER; returns the comparison as submitted.
