@@ -828,3 +828,38 @@ fn assemble_parts(
 	}
 	None
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn part(first: usize, outputs: &[&[u8]], proof: &[u8]) -> ComparisonPart {
+		ComparisonPart { first, outputs: outputs.iter().map(|o| o.to_vec()).collect(), proof: proof.to_vec() }
+	}
+
+	fn hash(outputs: &[&[u8]]) -> [u8; 32] {
+		let list: Vec<Vec<u8>> = outputs.iter().map(|o| o.to_vec()).collect();
+		sp_crypto_hashing::blake2_256(&codec::Encode::encode(&list))
+	}
+
+	#[test]
+	fn comparison_parts_are_reassembled_in_order_past_refused_attempts() {
+		let expected = hash(&[b"a0", b"b0", b"a1", b"b1", b"a2", b"b2"]);
+		// Read newest block first: the second part, a refused attempt at group 0, the first part.
+		let parts = [
+			part(1, &[b"a1", b"b1", b"a2", b"b2"], b"P1"),
+			part(0, &[b"x0", b"y0"], b"BAD"),
+			part(0, &[b"a0", b"b0"], b"P0"),
+		];
+		let (outputs, proof) = assemble_parts(&parts, 0, 3, expected, Vec::new(), Vec::new()).expect("assembled");
+		assert_eq!(outputs.len(), 6);
+		assert_eq!(proof, b"P0P1");
+		// Missing the second part, or an odd part, assembles nothing.
+		assert!(assemble_parts(&parts[1..], 0, 3, expected, Vec::new(), Vec::new()).is_none());
+		let odd = [part(0, &[b"a0", b"b0", b"a1"], b"P")];
+		assert!(assemble_parts(&odd, 0, 3, expected, Vec::new(), Vec::new()).is_none());
+		// A whole comparison is one part.
+		let whole = [part(0, &[b"a0", b"b0", b"a1", b"b1", b"a2", b"b2"], b"W")];
+		assert_eq!(assemble_parts(&whole, 0, 3, expected, Vec::new(), Vec::new()).map(|(_, p)| p), Some(b"W".to_vec()));
+	}
+}
