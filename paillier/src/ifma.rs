@@ -64,6 +64,37 @@ fn to64(x: &[u64], len: usize) -> Limbs {
 	out
 }
 
+/// Calls `$f::<V>($args)` for this context's vector count (`V` a literal, so that each width
+/// compiles to its own code). Every use relies on `available()` having confirmed AVX-512F and
+/// IFMA when the context was built.
+macro_rules! dispatch {
+	($vectors:expr, $f:ident($($arg:expr),*)) => {
+		match $vectors {
+			1 => unsafe { $f::<1>($($arg),*) },
+			2 => unsafe { $f::<2>($($arg),*) },
+			3 => unsafe { $f::<3>($($arg),*) },
+			4 => unsafe { $f::<4>($($arg),*) },
+			5 => unsafe { $f::<5>($($arg),*) },
+			6 => unsafe { $f::<6>($($arg),*) },
+			7 => unsafe { $f::<7>($($arg),*) },
+			8 => unsafe { $f::<8>($($arg),*) },
+			9 => unsafe { $f::<9>($($arg),*) },
+			10 => unsafe { $f::<10>($($arg),*) },
+			11 => unsafe { $f::<11>($($arg),*) },
+			12 => unsafe { $f::<12>($($arg),*) },
+			13 => unsafe { $f::<13>($($arg),*) },
+			14 => unsafe { $f::<14>($($arg),*) },
+			15 => unsafe { $f::<15>($($arg),*) },
+			16 => unsafe { $f::<16>($($arg),*) },
+			17 => unsafe { $f::<17>($($arg),*) },
+			18 => unsafe { $f::<18>($($arg),*) },
+			19 => unsafe { $f::<19>($($arg),*) },
+			20 => unsafe { $f::<20>($($arg),*) },
+			_ => unreachable!("vectors is at most MAX_VECTORS"),
+		}
+	};
+}
+
 /// The IFMA form of a Montgomery context.
 pub(crate) struct IfmaCtx {
 	/// Vectors per number.
@@ -104,18 +135,8 @@ impl IfmaCtx {
 		let limbs = 8 * self.vectors;
 		let b = to52(base, limbs);
 		let mut out = zeros(limbs);
-		macro_rules! go {
-			($($v:literal)*) => {
-				match self.vectors {
-					$($v => {
-						// SAFETY: `available()` confirmed AVX-512F and IFMA at construction.
-						unsafe { pow_v::<$v>(&mut out, &b, e, &self.m, &self.r2, self.k0) }
-					})*
-					_ => unreachable!("vectors is at most MAX_VECTORS"),
-				}
-			};
-		}
-		go!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20);
+		// SAFETY (inside dispatch): `available()` confirmed AVX-512F and IFMA at construction.
+		dispatch!(self.vectors, pow_v(&mut out, &b, e, &self.m, &self.r2, self.k0));
 		reduced(mont, &out)
 	}
 
@@ -124,49 +145,10 @@ impl IfmaCtx {
 		let limbs = 8 * self.vectors;
 		let (a, b) = (to52(a, limbs), to52(b, limbs));
 		let mut out = zeros(limbs);
-		macro_rules! go {
-			($($v:literal)*) => {
-				match self.vectors {
-					$($v => {
-						// SAFETY: `available()` confirmed AVX-512F and IFMA at construction.
-						unsafe { mul_v::<$v>(&mut out, &a, &b, &self.m, &self.r2, self.k0) }
-					})*
-					_ => unreachable!("vectors is at most MAX_VECTORS"),
-				}
-			};
-		}
-		go!(1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20);
+		// SAFETY (inside dispatch): `available()` confirmed AVX-512F and IFMA at construction.
+		dispatch!(self.vectors, mul_v(&mut out, &a, &b, &self.m, &self.r2, self.k0));
 		reduced(mont, &out)
 	}
-}
-
-/// Calls `$f::<V>($args)` for this context's vector count.
-macro_rules! dispatch {
-	($vectors:expr, $f:ident($($arg:expr),*)) => {
-		match $vectors {
-			1 => unsafe { $f::<1>($($arg),*) },
-			2 => unsafe { $f::<2>($($arg),*) },
-			3 => unsafe { $f::<3>($($arg),*) },
-			4 => unsafe { $f::<4>($($arg),*) },
-			5 => unsafe { $f::<5>($($arg),*) },
-			6 => unsafe { $f::<6>($($arg),*) },
-			7 => unsafe { $f::<7>($($arg),*) },
-			8 => unsafe { $f::<8>($($arg),*) },
-			9 => unsafe { $f::<9>($($arg),*) },
-			10 => unsafe { $f::<10>($($arg),*) },
-			11 => unsafe { $f::<11>($($arg),*) },
-			12 => unsafe { $f::<12>($($arg),*) },
-			13 => unsafe { $f::<13>($($arg),*) },
-			14 => unsafe { $f::<14>($($arg),*) },
-			15 => unsafe { $f::<15>($($arg),*) },
-			16 => unsafe { $f::<16>($($arg),*) },
-			17 => unsafe { $f::<17>($($arg),*) },
-			18 => unsafe { $f::<18>($($arg),*) },
-			19 => unsafe { $f::<19>($($arg),*) },
-			20 => unsafe { $f::<20>($($arg),*) },
-			_ => unreachable!("vectors is at most MAX_VECTORS"),
-		}
-	};
 }
 
 /// Bits per digit of the IFMA fixed-base tables and of the simultaneous exponentiation.
@@ -214,6 +196,38 @@ impl IfmaCtx {
 	}
 }
 
+/// Fills `row` with `power^d` for `d = 1..=15` (Montgomery domain, `power` in it too): one
+/// digit position of a fixed-base table, or one base's table of a simultaneous exponentiation.
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn digit_row<const V: usize>(row: &mut [u64], power: &[u64], m: &[__m512i; V], m0: u64, k0: u64) {
+	let n = 8 * V;
+	row[..n].copy_from_slice(&power[..n]);
+	for d in 1..DIGITS {
+		let (done, rest) = row.split_at_mut(d * n);
+		amm::<V>(&mut rest[..n], &done[(d - 1) * n..d * n], power, m, m0, k0);
+	}
+}
+
+/// `acc <- acc table[entry]` for a nonzero digit `d` of row `row` (`tmp` is scratch).
+#[inline]
+#[target_feature(enable = "avx512f,avx512ifma")]
+fn mul_digit<const V: usize>(
+	acc: &mut Limbs,
+	tmp: &mut Limbs,
+	table: &[u64],
+	row: usize,
+	d: usize,
+	m: &[__m512i; V],
+	m0: u64,
+	k0: u64,
+) {
+	let n = 8 * V;
+	let entry = (row * DIGITS + d - 1) * n;
+	amm::<V>(tmp, acc, &table[entry..entry + n], m, m0, k0);
+	core::mem::swap(acc, tmp);
+}
+
 /// `R mod m` (one in the Montgomery domain) and plain one, in 52-bit limbs.
 #[target_feature(enable = "avx512f,avx512ifma")]
 fn ones<const V: usize>(m: &[__m512i; V], m0: u64, r2: &[u64], k0: u64) -> (Limbs, Limbs) {
@@ -232,13 +246,10 @@ fn multi_pow_v<const V: usize>(out: &mut [u64], bases: &[Limbs], exps: &[&[u64]]
 	let (mut acc, one) = ones::<V>(&m, m0, r2, k0);
 	// tables[b][d - 1] = base_b^d R.
 	let mut tables = Zeroizing::new(vec![0u64; bases.len() * DIGITS * n]);
+	let mut power = zeros(n);
 	for (b, base) in bases.iter().enumerate() {
-		let row = b * DIGITS * n;
-		amm::<V>(&mut tables[row..row + n], base, r2, &m, m0, k0);
-		for d in 1..DIGITS {
-			let (done, rest) = tables.split_at_mut(row + d * n);
-			amm::<V>(&mut rest[..n], &done[row + (d - 1) * n..row + d * n], &done[row..row + n], &m, m0, k0);
-		}
+		amm::<V>(&mut power, base, r2, &m, m0, k0);
+		digit_row::<V>(&mut tables[b * DIGITS * n..(b + 1) * DIGITS * n], &power, &m, m0, k0);
 	}
 	let bits = exps.iter().map(|e| bit_len(e)).max().unwrap_or(0);
 	let mut tmp = zeros(n);
@@ -250,9 +261,7 @@ fn multi_pow_v<const V: usize>(out: &mut [u64], bases: &[Limbs], exps: &[&[u64]]
 		for (b, e) in exps.iter().enumerate().take(bases.len()) {
 			let d = digit(e, position);
 			if d != 0 {
-				let entry = (b * DIGITS + d - 1) * n;
-				amm::<V>(&mut tmp, &acc, &tables[entry..entry + n], &m, m0, k0);
-				core::mem::swap(&mut acc, &mut tmp);
+				mul_digit::<V>(&mut acc, &mut tmp, &tables, b, d, &m, m0, k0);
 			}
 		}
 	}
@@ -268,11 +277,7 @@ fn fixed_table_v<const V: usize>(table: &mut [u64], base: &[u64], positions: usi
 	amm::<V>(&mut power, base, r2, &m, m0, k0);
 	for j in 0..positions {
 		let row = j * DIGITS * n;
-		table[row..row + n].copy_from_slice(&power);
-		for d in 1..DIGITS {
-			let (done, rest) = table.split_at_mut(row + d * n);
-			amm::<V>(&mut rest[..n], &done[row + (d - 1) * n..row + d * n], &power, &m, m0, k0);
-		}
+		digit_row::<V>(&mut table[row..row + DIGITS * n], &power, &m, m0, k0);
 		let mut next = zeros(n);
 		let last = row + (DIGITS - 1) * n;
 		amm::<V>(&mut next, &table[last..last + n], &power, &m, m0, k0);
@@ -290,9 +295,7 @@ fn fixed_pow_v<const V: usize>(out: &mut [u64], table: &[u64], positions: usize,
 	for j in 0..positions {
 		let d = digit(e, j);
 		if d != 0 {
-			let entry = (j * DIGITS + d - 1) * n;
-			amm::<V>(&mut tmp, &acc, &table[entry..entry + n], &m, m0, k0);
-			core::mem::swap(&mut acc, &mut tmp);
+			mul_digit::<V>(&mut acc, &mut tmp, table, j, d, &m, m0, k0);
 		}
 	}
 	amm::<V>(out, &acc, &one, &m, m0, k0);
