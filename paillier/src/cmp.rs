@@ -24,17 +24,17 @@ use rand_core_010::{CryptoRng, SeedableRng};
 use rayon::prelude::*;
 
 use crate::ciphertext::{to_fixed_be, Ciphertext};
-use crate::compare::{batch_invert, CompareError, Outcome};
+use crate::compare::{CompareError, Outcome};
 use crate::key::PublicKey;
 use crate::keypair::Keypair;
 use crate::layout::{
 	cmp_output_count, cmp_ring_pedersen_bases, cmp_slots_per_output, CMP_CHALLENGE_BITS, CMP_CONSTANT_RESPONSE_BITS,
 	CMP_CONSTANT_BITS, CMP_CONTENT_BITS, CMP_FACTOR_RESPONSE_BITS, CMP_SLOT_BITS, KAPPA, VALUE_BITS,
 };
-use crate::mont::{to_biguint, FixedBase, Limbs, Mont};
+use crate::mont::{biguint_limbs, to_biguint, zeros, FixedBase, Limbs, Mont};
 use crate::proofs::ring_pedersen::RingPedersen;
 use crate::proofs::{
-	comparison_output_proof_len, ComparisonProofError, CMP_CONSTANT_RESPONSE_BYTES,
+	comparison_output_proof_len, comparison_proof_len, ComparisonProofError, CMP_CONSTANT_RESPONSE_BYTES,
 	CMP_FACTOR_RESPONSE_BYTES, CMP_RANDOMNESS_EXTRA_BITS, CMP_RANDOMNESS_EXTRA_BYTES,
 };
 use crate::random;
@@ -98,14 +98,6 @@ fn pack(values: &[BigUint]) -> BigUint {
 	values.iter().enumerate().fold(BigUint::zero(), |acc, (p, v)| acc + (v << (CMP_SLOT_BITS as usize * p)))
 }
 
-fn limbs(x: &BigUint) -> Vec<u64> {
-	let mut digits: Vec<u64> = x.iter_u64_digits().collect();
-	if digits.is_empty() {
-		digits.push(0);
-	}
-	digits
-}
-
 /// Uniform in `[0, 2^bits)`.
 fn random_bits<R: CryptoRng + ?Sized>(rng: &mut R, bits: u32) -> BigUint {
 	let words = (bits as usize).div_ceil(64);
@@ -161,17 +153,55 @@ pub fn encrypt_values_from<R: CryptoRng + ?Sized>(holder: &Keypair, values: &[u3
 
 /// The holder's ciphertexts (alpha outputs) and their inverses (beta outputs) modulo `N^2`.
 fn bases_and_inverses(key: &PublicKey, ciphertexts: &[Ciphertext]) -> Result<(Vec<Limbs>, Vec<Limbs>), usize> {
-	let nn = &key.ctx.nn;
 	let residues: Vec<Limbs> = ciphertexts.iter().map(|c| key.residue(c)).collect();
-	let in_mont: Vec<Limbs> = residues.par_iter().map(|r| nn.to_mont(r)).collect();
-	let inverses = batch_invert(key, &in_mont, &residues)?.par_iter().map(|x| nn.out_of_mont(x)).collect();
+	let inverses = batch_invert(key, &residues.iter().collect::<Vec<_>>())?;
 	Ok((residues, inverses))
 }
+
+/// `r_i^-1 mod N^2` for every residue `r_i` (normal form in and out) with one modular
+/// inversion (Montgomery's trick); `Err(i)` names the first residue that is not invertible.
+fn batch_invert(pk: &PublicKey, residues: &[&Limbs]) -> Result<Vec<Limbs>, usize> {
+	let nn = &pk.ctx.nn;
+	let len = nn.len();
+	let bases: Vec<Limbs> = residues.par_iter().map(|r| nn.to_mont(r)).collect();
+	let mut t = nn.scratch();
+	let mut prefix: Vec<Limbs> = Vec::with_capacity(bases.len());
+	for (i, b) in bases.iter().enumerate() {
+		if i == 0 {
+			prefix.push(b.clone());
+		} else {
+			let mut out = zeros(len);
+			nn.mul(&mut out, &prefix[i - 1], b, &mut t);
+			prefix.push(out);
+		}
+	}
+	let last = prefix.last().ok_or(0usize)?;
+	let product = to_biguint(&nn.out_of_mont(last));
+	let Some(inv) = pk.invert_biguint(&product) else {
+		// Name the first residue that shares a factor with n.
+		let index = residues
+			.iter()
+			.position(|r| !(to_biguint(r) % pk.n()).gcd(pk.n()).is_one())
+			.unwrap_or(0);
+		return Err(index);
+	};
+	let mut running = nn.to_mont(&inv.iter_u64_digits().collect::<Vec<_>>());
+	let mut out: Vec<Limbs> = (0..bases.len()).map(|_| zeros(len)).collect();
+	for i in (1..bases.len()).rev() {
+		nn.mul(&mut out[i], &running, &prefix[i - 1], &mut t);
+		let mut next = zeros(len);
+		nn.mul(&mut next, &running, &bases[i], &mut t);
+		running = next;
+	}
+	out[0] = running;
+	Ok(out.par_iter().map(|x| nn.out_of_mont(x)).collect())
+}
+
 
 /// `prod bases[p]^exponents[p] mod N^2` (simultaneous exponentiation on this CPU's fastest
 /// path).
 fn product_of_powers(key: &PublicKey, bases: &[&Limbs], exponents: &[BigUint]) -> Limbs {
-	let exponents: Vec<Vec<u64>> = exponents.iter().map(limbs).collect();
+	let exponents: Vec<Vec<u64>> = exponents.iter().map(biguint_limbs).collect();
 	let bases: Vec<&[u64]> = bases.iter().map(|b| &b[..]).collect();
 	key.ctx.nn.product_of_powers(&bases, &refs(&exponents))
 }
@@ -235,7 +265,7 @@ pub fn blind<R: CryptoRng + ?Sized>(
 			let powers = product_of_powers(holder, &bases, &w.factors);
 			let constant = slot_offsets(range.len()) + pack(&w.constants);
 			let with_constant = nn.mul_mod(&powers, &holder.trivial(&constant));
-			let r_n = holder.nth_residue(&limbs(&w.rerandomizer));
+			let r_n = holder.nth_residue(&biguint_limbs(&w.rerandomizer));
 			Ciphertext(to_biguint(&nn.mul_mod(&with_constant, &r_n)))
 		})
 		.collect();
@@ -287,27 +317,35 @@ pub fn unpack(holder: &Keypair, outputs: &[Ciphertext], indicators: usize) -> Re
 		.collect())
 }
 
-fn digest(parts: &[&[u8]]) -> [u8; 32] {
-	let mut state = blake2s_simd::Params::new().hash_length(32).personal(DIGEST_PERSONAL).to_state();
-	for part in parts {
-		state.update(&(part.len() as u64).to_le_bytes());
-		state.update(part);
-	}
+fn digest_state() -> blake2s_simd::State {
+	blake2s_simd::Params::new().hash_length(32).personal(DIGEST_PERSONAL).to_state()
+}
+
+fn finish(state: &blake2s_simd::State) -> [u8; 32] {
 	let mut out = [0u8; 32];
 	out.copy_from_slice(state.finalize().as_bytes());
 	out
 }
 
+/// BLAKE2s of `parts`, each framed with its length.
+fn digest(parts: &[&[u8]]) -> [u8; 32] {
+	let mut state = digest_state();
+	for part in parts {
+		state.update(&(part.len() as u64).to_le_bytes());
+		state.update(part);
+	}
+	finish(&state)
+}
+
+/// BLAKE2s of a list of ciphertexts: the count, then each at the key's fixed width.
 fn ciphertexts_digest(key: &PublicKey, ciphertexts: &[Ciphertext]) -> [u8; 32] {
 	let width = key.ciphertext_byte_len();
-	let mut state = blake2s_simd::Params::new().hash_length(32).personal(DIGEST_PERSONAL).to_state();
+	let mut state = digest_state();
 	state.update(&(ciphertexts.len() as u64).to_le_bytes());
 	for c in ciphertexts {
 		state.update(&to_fixed_be(&c.0, width));
 	}
-	let mut out = [0u8; 32];
-	out.copy_from_slice(state.finalize().as_bytes());
-	out
+	finish(&state)
 }
 
 /// The transcript every output's challenge starts from: the context, the key and the bases.
@@ -372,11 +410,13 @@ fn check_statement(statement: &ComparisonStatement<'_>, first_group: usize, comp
 	Ok(per)
 }
 
-/// Bytes of the proof of outputs `outputs` (indices among all outputs) of a request of
-/// `indicators` indicators under a key of `key_bytes` bytes.
-fn outputs_proof_len(key_bytes: usize, indicators: usize, outputs: Range<usize>) -> usize {
-	let per = cmp_slots_per_output((key_bytes * 8) as u32).max(1) as usize;
-	outputs.map(|j| comparison_output_proof_len(key_bytes, output_indicators(per, indicators, j).len())).sum()
+/// Bytes of the proof of groups `groups` of a request of `indicators` indicators under a key of
+/// `key_bytes` bytes: the proof of the request's first `groups.end` groups less that of its
+/// first `groups.start` ([`comparison_proof_len`] counts whole groups from the first).
+fn groups_proof_len(key_bytes: usize, indicators: usize, groups: Range<usize>) -> usize {
+	let per = cmp_slots_per_output((key_bytes * 8) as u32) as usize;
+	let first = |g: usize| comparison_proof_len(key_bytes, g.saturating_mul(per).min(indicators));
+	first(groups.end).saturating_sub(first(groups.start))
 }
 
 /// Where the part of a whole proof for `groups` groups from `first_group` on lies, for a
@@ -388,8 +428,8 @@ pub fn part_proof_range(key_bytes: usize, indicators: usize, first_group: usize,
 	if groups == 0 || first_group.checked_add(groups)? > total {
 		return None;
 	}
-	let start = outputs_proof_len(key_bytes, indicators, 0..2 * first_group);
-	Some(start..start + outputs_proof_len(key_bytes, indicators, 2 * first_group..2 * (first_group + groups)))
+	let start = groups_proof_len(key_bytes, indicators, 0..first_group);
+	Some(start..start + groups_proof_len(key_bytes, indicators, first_group..first_group + groups))
 }
 
 /// Fixed-base tables for `t` and every `s_b` modulo `N`, shared by all outputs.
@@ -403,17 +443,17 @@ impl<'a> CommitmentTables<'a> {
 		let t_bits = (key_bits + CMP_RANDOMNESS_EXTRA_BITS) as usize;
 		let s_bits = CMP_CONSTANT_RESPONSE_BITS as usize;
 		CommitmentTables {
-			t: FixedBase::new(ctx, &limbs(bases.t()), t_bits),
-			s: bases.s().iter().map(|s| FixedBase::new(ctx, &limbs(s), s_bits)).collect(),
+			t: FixedBase::new(ctx, &biguint_limbs(bases.t()), t_bits),
+			s: bases.s().iter().map(|s| FixedBase::new(ctx, &biguint_limbs(s), s_bits)).collect(),
 		}
 	}
 
 	/// `prod_p s_(2p)^factors[p] s_(2p+1)^constants[p] t^randomness mod N`.
 	fn commit(&self, ctx: &Mont, factors: &[BigUint], constants: &[BigUint], randomness: &BigUint) -> BigUint {
-		let mut acc = self.t.pow(&limbs(randomness));
+		let mut acc = self.t.pow(&biguint_limbs(randomness));
 		for (p, (x, k)) in factors.iter().zip(constants).enumerate() {
-			acc = ctx.mul_mod(&acc, &self.s[2 * p].pow(&limbs(x)));
-			acc = ctx.mul_mod(&acc, &self.s[2 * p + 1].pow(&limbs(k)));
+			acc = ctx.mul_mod(&acc, &self.s[2 * p].pow(&biguint_limbs(x)));
+			acc = ctx.mul_mod(&acc, &self.s[2 * p + 1].pow(&biguint_limbs(k)));
 		}
 		to_biguint(&acc)
 	}
@@ -511,7 +551,7 @@ pub fn prove_as<R: CryptoRng + ?Sized>(
 				if !accept {
 					continue;
 				}
-				let nonce = to_biguint(&ctx.mul_mod(&delta, &ctx.pow(&limbs(&w.rerandomizer), &limbs(&e))));
+				let nonce = to_biguint(&ctx.mul_mod(&delta, &ctx.pow(&biguint_limbs(&w.rerandomizer), &biguint_limbs(&e))));
 				part.extend_from_slice(&to_fixed_be(&nonce, width));
 				part.extend_from_slice(&fixed_or_truncated(&v, width + CMP_RANDOMNESS_EXTRA_BYTES));
 				for (z, y) in z.iter().zip(&y) {
@@ -561,7 +601,7 @@ fn parse(
 	let k = statement.ciphertexts.len();
 	let width = key.byte_len();
 	let first_output = 2 * first_group;
-	if proof.len() != outputs_proof_len(width, k, first_output..first_output + statement.outputs.len()) {
+	if proof.len() != groups_proof_len(width, k, first_group..first_group + statement.outputs.len() / 2) {
 		return Err(ComparisonProofError::WrongLength);
 	}
 	let n = key.n();
@@ -678,13 +718,13 @@ fn verify_outputs(
 		}
 		exponents[bases.s().len()] += &part.randomness * l;
 	}
-	let base_limbs: Vec<Vec<u64>> = bases.s().iter().chain(core::iter::once(bases.t())).map(limbs).collect();
-	let exponent_limbs: Vec<Vec<u64>> = exponents.iter().map(limbs).collect();
+	let base_limbs: Vec<Vec<u64>> = bases.s().iter().chain(core::iter::once(bases.t())).map(biguint_limbs).collect();
+	let exponent_limbs: Vec<Vec<u64>> = exponents.iter().map(biguint_limbs).collect();
 	let left = ctx.multi_pow(&refs(&base_limbs), &refs(&exponent_limbs));
-	let t_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.t_commitment)).collect();
-	let s_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.s_commitment)).collect();
-	let l_limbs: Vec<Vec<u64>> = commitment_weights.iter().map(limbs).collect();
-	let le_limbs: Vec<Vec<u64>> = parts.iter().zip(&commitment_weights).map(|(p, l)| limbs(&(l * &p.challenge))).collect();
+	let t_limbs: Vec<Vec<u64>> = parts.iter().map(|p| biguint_limbs(&p.t_commitment)).collect();
+	let s_limbs: Vec<Vec<u64>> = parts.iter().map(|p| biguint_limbs(&p.s_commitment)).collect();
+	let l_limbs: Vec<Vec<u64>> = commitment_weights.iter().map(biguint_limbs).collect();
+	let le_limbs: Vec<Vec<u64>> = parts.iter().zip(&commitment_weights).map(|(p, l)| biguint_limbs(&(l * &p.challenge))).collect();
 	let right = ctx.mul_mod(
 		&ctx.multi_pow(&refs(&t_limbs), &refs(&l_limbs)),
 		&ctx.multi_pow(&refs(&s_limbs), &refs(&le_limbs)),
@@ -713,16 +753,16 @@ fn verify_outputs(
 	let c_limbs: Vec<Vec<u64>> = (0..k)
 		.map(|i| if combined[i].sign() == Sign::Minus { inverse_of.next().map(|x| x.to_vec()).unwrap_or_default() } else { residues[i].to_vec() })
 		.collect();
-	let e_limbs: Vec<Vec<u64>> = combined.iter().map(|e| limbs(e.magnitude())).collect();
+	let e_limbs: Vec<Vec<u64>> = combined.iter().map(|e| biguint_limbs(e.magnitude())).collect();
 	let mut left = nn.multi_pow(&refs(&c_limbs), &refs(&e_limbs));
 	left = nn.mul_mod(&left, &key.trivial(&constant));
-	let w_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.nonce)).collect();
-	let lw_limbs: Vec<Vec<u64>> = weights.iter().map(limbs).collect();
+	let w_limbs: Vec<Vec<u64>> = parts.iter().map(|p| biguint_limbs(&p.nonce)).collect();
+	let lw_limbs: Vec<Vec<u64>> = weights.iter().map(biguint_limbs).collect();
 	let nonces = ctx.multi_pow(&refs(&w_limbs), &refs(&lw_limbs));
 	left = nn.mul_mod(&left, &key.nth_residue(&nonces));
-	let a_limbs: Vec<Vec<u64>> = parts.iter().map(|p| limbs(&p.mask)).collect();
-	let d_limbs: Vec<Vec<u64>> = statement.outputs.iter().map(|d| limbs(&d.0)).collect();
-	let le_limbs: Vec<Vec<u64>> = parts.iter().zip(&weights).map(|(p, l)| limbs(&(l * &p.challenge))).collect();
+	let a_limbs: Vec<Vec<u64>> = parts.iter().map(|p| biguint_limbs(&p.mask)).collect();
+	let d_limbs: Vec<Vec<u64>> = statement.outputs.iter().map(|d| biguint_limbs(&d.0)).collect();
+	let le_limbs: Vec<Vec<u64>> = parts.iter().zip(&weights).map(|(p, l)| biguint_limbs(&(l * &p.challenge))).collect();
 	let right = nn.mul_mod(&nn.multi_pow(&refs(&a_limbs), &refs(&lw_limbs)), &nn.multi_pow(&refs(&d_limbs), &refs(&le_limbs)));
 	if left[..] != right[..] {
 		return Err(ComparisonProofError::ComparisonEquationFailed);
@@ -785,8 +825,8 @@ pub fn verify_unbatched(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Re
 	let tables = CommitmentTables::new(&ctx, statement.bases, key.modulus_bits());
 	for part in &parts {
 		let left = tables.commit(&ctx, &part.factors, &part.constants, &part.randomness);
-		let s_e = ctx.pow(&limbs(&part.s_commitment), &limbs(&part.challenge));
-		let right = to_biguint(&ctx.mul_mod(&limbs(&part.t_commitment), &s_e));
+		let s_e = ctx.pow(&biguint_limbs(&part.s_commitment), &biguint_limbs(&part.challenge));
+		let right = to_biguint(&ctx.mul_mod(&biguint_limbs(&part.t_commitment), &s_e));
 		if left != right {
 			return Err(ComparisonProofError::CommitmentEquationFailed);
 		}
@@ -799,9 +839,9 @@ pub fn verify_unbatched(statement: &ComparisonStatement<'_>, proof: &[u8]) -> Re
 		let bases: Vec<&Limbs> = range.clone().map(|i| if j % 2 == 0 { &residues[i] } else { &inverses[i] }).collect();
 		let constant = pack(&part.constants) + &part.challenge * slot_offsets(range.len());
 		let mut left = nn.mul_mod(&product_of_powers(key, &bases, &part.factors), &key.trivial(&constant));
-		left = nn.mul_mod(&left, &key.nth_residue(&limbs(&part.nonce)));
-		let d_e = nn.pow(&limbs(&output.0), &limbs(&part.challenge));
-		let right = nn.mul_mod(&limbs(&part.mask), &d_e);
+		left = nn.mul_mod(&left, &key.nth_residue(&biguint_limbs(&part.nonce)));
+		let d_e = nn.pow(&biguint_limbs(&output.0), &biguint_limbs(&part.challenge));
+		let right = nn.mul_mod(&biguint_limbs(&part.mask), &d_e);
 		if left[..] != right[..] {
 			return Err(ComparisonProofError::ComparisonEquationFailed);
 		}
@@ -818,11 +858,8 @@ fn invert_some(key: &PublicKey, residues: &[Limbs], which: &[usize]) -> Result<V
 	if which.is_empty() {
 		return Ok(Vec::new());
 	}
-	let nn = &key.ctx.nn;
-	let chosen: Vec<Limbs> = which.iter().map(|&i| residues[i].clone()).collect();
-	let in_mont: Vec<Limbs> = chosen.iter().map(|r| nn.to_mont(r)).collect();
-	let inverses = batch_invert(key, &in_mont, &chosen).map_err(|_| ComparisonProofError::CiphertextNotCoprime)?;
-	Ok(inverses.iter().map(|x| nn.out_of_mont(x)).collect())
+	let chosen: Vec<&Limbs> = which.iter().map(|&i| &residues[i]).collect();
+	batch_invert(key, &chosen).map_err(|_| ComparisonProofError::CiphertextNotCoprime)
 }
 
 /// 64-bit weights per output for the outputs' equations and for the commitments' equations,
@@ -860,14 +897,14 @@ fn outputs_from(key: &PublicKey, used: &[Ciphertext], witness: &ComparisonWitnes
 			let bases: Vec<&Limbs> = range.clone().map(|i| if j % 2 == 0 { &residues[i] } else { &inverses[i] }).collect();
 			let constant = slot_offsets(range.len()) + pack(&w.constants);
 			let acc = nn.mul_mod(&product_of_powers(key, &bases, &w.factors), &key.trivial(&constant));
-			Ciphertext(to_biguint(&nn.mul_mod(&acc, &key.nth_residue(&limbs(&w.rerandomizer)))))
+			Ciphertext(to_biguint(&nn.mul_mod(&acc, &key.nth_residue(&biguint_limbs(&w.rerandomizer)))))
 		})
 		.collect()
 }
 
 /// Cheating institutions for the tests that show Pi^cmp refuses them (docs/PROOFS.md); never
 /// enabled in a build that ships.
-#[cfg(feature = "test-attacks")]
+#[cfg(any(test, feature = "test-attacks"))]
 pub mod attacks {
 	use super::*;
 

@@ -16,8 +16,6 @@
 
 use alloc::vec::Vec;
 use core::fmt;
-use num_integer::Integer;
-use num_traits::One;
 use rand_core_010::CryptoRng;
 use rayon::prelude::*;
 
@@ -174,44 +172,6 @@ fn get_bits(limbs: &[u64], pos: usize, len: u32) -> u128 {
 		v &= (1u128 << len) - 1;
 	}
 	v
-}
-
-/// `a_i^-1` for every `a_i` (Montgomery form in and out) with one modular inversion
-/// (Montgomery's trick); `Err(i)` names a non-invertible input.
-pub(crate) fn batch_invert(pk: &PublicKey, bases: &[Limbs], residues: &[Limbs]) -> Result<Vec<Limbs>, usize> {
-	let nn = &pk.ctx.nn;
-	let len = nn.len();
-	let mut t = nn.scratch();
-	let mut prefix: Vec<Limbs> = Vec::with_capacity(bases.len());
-	for (i, b) in bases.iter().enumerate() {
-		if i == 0 {
-			prefix.push(b.clone());
-		} else {
-			let mut out = zeros(len);
-			nn.mul(&mut out, &prefix[i - 1], b, &mut t);
-			prefix.push(out);
-		}
-	}
-	let last = prefix.last().ok_or(0usize)?;
-	let product = to_biguint(&nn.out_of_mont(last));
-	let Some(inv) = pk.invert_biguint(&product) else {
-		// Name the first ciphertext that shares a factor with n.
-		let index = residues
-			.iter()
-			.position(|r| !(to_biguint(r) % pk.n()).gcd(pk.n()).is_one())
-			.unwrap_or(0);
-		return Err(index);
-	};
-	let mut running = nn.to_mont(&inv.iter_u64_digits().collect::<Vec<_>>());
-	let mut out: Vec<Limbs> = (0..bases.len()).map(|_| zeros(len)).collect();
-	for i in (1..bases.len()).rev() {
-		nn.mul(&mut out[i], &running, &prefix[i - 1], &mut t);
-		let mut next = zeros(len);
-		nn.mul(&mut next, &running, &bases[i], &mut t);
-		running = next;
-	}
-	out[0] = running;
-	Ok(out)
 }
 
 /// Step 7 (holder): the result set `t_i + 1`, two bits each in request order (indicator 0 in

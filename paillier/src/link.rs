@@ -28,7 +28,7 @@ use zeroize::Zeroizing;
 use crate::ciphertext::Ciphertext;
 use crate::key::PublicKey;
 use crate::keypair::{Keypair, NthRoots};
-use crate::mont::{to_biguint, Mont};
+use crate::mont::{biguint_limbs, to_biguint, Mont};
 
 /// An encryption's randomness `rho` in `Z*_N` (secret: it opens the ciphertext). Wiped on drop.
 pub struct Nonce(Zeroizing<Vec<u64>>);
@@ -84,10 +84,6 @@ fn u128_limbs(x: u128) -> [u64; 2] {
 	[x as u64, (x >> 64) as u64]
 }
 
-fn digits(x: &BigUint) -> Vec<u64> {
-	x.iter_u64_digits().collect()
-}
-
 /// The holder's side of the Paillier half: opens its own ciphertexts' randomness, makes masks
 /// and answers challenges. Built once per proof ([`Keypair::link_prover`]).
 pub struct LinkProver<'a> {
@@ -112,7 +108,7 @@ impl LinkProver<'_> {
 	/// `c = (1 + N)^m rho^N mod N^2`. Since `c = rho^N (mod N)` and `x -> x^N` permutes
 	/// `Z*_N`, `rho` is the `N`-th root of `c mod N`.
 	pub fn nonce(&self, c: &Ciphertext) -> Nonce {
-		let digits = Zeroizing::new(digits(&c.0));
+		let digits = Zeroizing::new(biguint_limbs(&c.0));
 		Nonce(self.roots.root(&digits))
 	}
 
@@ -150,7 +146,7 @@ impl PublicKey {
 				return Err(LinkEquationError::OutOfRange);
 			}
 			for factor in [eq.mask, eq.nonce_response] {
-				mod_n.mul(&mut next, &product, &mod_n.load(&digits(factor)), &mut t);
+				mod_n.mul(&mut next, &product, &mod_n.load(&biguint_limbs(factor)), &mut t);
 				core::mem::swap(&mut product, &mut next);
 			}
 		}
@@ -176,10 +172,10 @@ impl PublicKey {
 		self.check_link_inputs(&self.mod_n(), equations)?;
 		let nn = &self.ctx.nn;
 		for eq in equations {
-			let w_n = nn.pow(&digits(eq.nonce_response), &self.ctx.n);
-			let left = nn.mul_mod(&digits(&self.one_plus_n_pow(eq.response)), &w_n);
-			let c_e = nn.pow(&digits(&eq.ciphertext.0), &u128_limbs(eq.challenge));
-			let right = nn.mul_mod(&digits(eq.mask), &c_e);
+			let w_n = nn.pow(&biguint_limbs(eq.nonce_response), &self.ctx.n);
+			let left = nn.mul_mod(&biguint_limbs(&self.one_plus_n_pow(eq.response)), &w_n);
+			let c_e = nn.pow(&biguint_limbs(&eq.ciphertext.0), &u128_limbs(eq.challenge));
+			let right = nn.mul_mod(&biguint_limbs(eq.mask), &c_e);
 			if left[..] != right[..] {
 				return Err(LinkEquationError::Unsatisfied);
 			}
@@ -201,11 +197,11 @@ impl PublicKey {
 		// sum lambda_i z_i mod N.
 		let z_sum = equations.iter().fold(BigUint::zero(), |acc, eq| (acc + eq.response * eq.weight) % n);
 		// (prod w_i^lambda_i mod N)^N mod N^2: the N-th power depends on its base modulo N only.
-		let w_digits: Vec<Vec<u64>> = equations.iter().map(|eq| digits(eq.nonce_response)).collect();
+		let w_digits: Vec<Vec<u64>> = equations.iter().map(|eq| biguint_limbs(eq.nonce_response)).collect();
 		let w_product = mod_n.multi_pow(&w_digits.iter().map(|d| &d[..]).collect::<Vec<_>>(), &weight_refs);
-		let left = nn.mul_mod(&digits(&self.one_plus_n_pow(&z_sum)), &nn.pow(&w_product, &self.ctx.n));
+		let left = nn.mul_mod(&biguint_limbs(&self.one_plus_n_pow(&z_sum)), &nn.pow(&w_product, &self.ctx.n));
 		// prod A_i^lambda_i, then each challenge's ciphertexts raised together.
-		let a_digits: Vec<Vec<u64>> = equations.iter().map(|eq| digits(eq.mask)).collect();
+		let a_digits: Vec<Vec<u64>> = equations.iter().map(|eq| biguint_limbs(eq.mask)).collect();
 		let mut right = nn.multi_pow(&a_digits.iter().map(|d| &d[..]).collect::<Vec<_>>(), &weight_refs);
 		let mut challenges: Vec<u128> = equations.iter().map(|eq| eq.challenge).collect();
 		challenges.sort_unstable();
@@ -215,7 +211,7 @@ impl PublicKey {
 				.iter()
 				.zip(&weight_refs)
 				.filter(|(eq, _)| eq.challenge == challenge)
-				.map(|(eq, w)| (digits(&eq.ciphertext.0), *w))
+				.map(|(eq, w)| (biguint_limbs(&eq.ciphertext.0), *w))
 				.unzip();
 			let c_product = nn.multi_pow(&bases.iter().map(|d| &d[..]).collect::<Vec<_>>(), &exps);
 			let c_e = nn.pow(&c_product, &u128_limbs(challenge));

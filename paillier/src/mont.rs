@@ -185,6 +185,16 @@ pub(crate) fn limbs_to_be(a: &[u64], width: usize) -> Zeroizing<Vec<u8>> {
 	out
 }
 
+/// `x` as little-endian limbs, at least one (`[0]` for zero), for the exponentiation and
+/// multiplication routines that take limb slices.
+pub(crate) fn biguint_limbs(x: &BigUint) -> Vec<u64> {
+	let mut limbs: Vec<u64> = x.iter_u64_digits().collect();
+	if limbs.is_empty() {
+		limbs.push(0);
+	}
+	limbs
+}
+
 /// A `BigUint` from limbs (public values only: num-bigint does not wipe).
 pub(crate) fn to_biguint(a: &[u64]) -> BigUint {
 	let mut digits = Vec::with_capacity(a.len() * 2);

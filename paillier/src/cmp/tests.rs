@@ -74,34 +74,30 @@ fn honest_comparisons_verify_and_give_the_outcomes() {
 	}
 }
 
+/// The verdict on the institution's best proof for `cheat` (`attacks::cheat`: the prover's own
+/// algorithm on the real statement, with the bases it really used).
+fn cheated(s: &Session, seed: u64, cheat: attacks::Cheat) -> Result<(), ComparisonProofError> {
+	let (outputs, proof) = attacks::cheat(s.holder.public(), &s.bases, &s.context, &s.ciphertexts, &s.ranges, cheat, &mut rng(seed));
+	verdict(&s.statement(&outputs), &proof)
+}
+
 #[test]
 fn one_ciphertext_in_every_slot_is_refused() {
 	// The institution compares the first value against every range: it forms every output from
 	// c_0 and answers the challenges of the real statement with those bases.
 	let s = session(20, 20);
+	assert_eq!(cheated(&s, 21, attacks::Cheat::OneCiphertextInEverySlot), Err(ComparisonProofError::ComparisonEquationFailed));
+	// The same kind of proof does verify for the statement the institution really proved.
 	let mut rng = rng(21);
-	let used = vec![s.ciphertexts[0].clone(); s.ciphertexts.len()];
-	let (_, witness) = blind(s.holder.public(), &used, &s.ranges, &mut rng).unwrap();
-	let outputs = outputs_from(s.holder.public(), &used, &witness);
-	let behaviour = ProverBehaviour { bases_used: Some(&used), skip_rejection: false };
-	let proof = prove_as(&s.statement(&outputs), &witness, behaviour, &mut rng).unwrap();
-	assert_eq!(verdict(&s.statement(&outputs), &proof), Err(ComparisonProofError::ComparisonEquationFailed));
-	// The same proof does verify for the statement the institution really proved.
-	let fake = Session { ciphertexts: used, ..session(20, 20) };
-	assert_eq!(verdict(&fake.statement(&outputs), &prove_as(&fake.statement(&outputs), &witness, ProverBehaviour::default(), &mut rng).unwrap()), Ok(()));
+	let fake = Session { ciphertexts: vec![s.ciphertexts[0].clone(); s.ciphertexts.len()], ..session(20, 20) };
+	let (outputs, witness) = blind(fake.holder.public(), &fake.ciphertexts, &fake.ranges, &mut rng).unwrap();
+	assert_eq!(verdict(&fake.statement(&outputs), &prove(&fake.statement(&outputs), &witness, &mut rng).unwrap()), Ok(()));
 }
 
 #[test]
 fn slots_in_another_order_are_refused() {
 	let s = session(22, 20);
-	let mut rng = rng(23);
-	let mut used = s.ciphertexts.clone();
-	used.swap(0, 1);
-	let (_, witness) = blind(s.holder.public(), &used, &s.ranges, &mut rng).unwrap();
-	let outputs = outputs_from(s.holder.public(), &used, &witness);
-	let behaviour = ProverBehaviour { bases_used: Some(&used), skip_rejection: false };
-	let proof = prove_as(&s.statement(&outputs), &witness, behaviour, &mut rng).unwrap();
-	assert_eq!(verdict(&s.statement(&outputs), &proof), Err(ComparisonProofError::ComparisonEquationFailed));
+	assert_eq!(cheated(&s, 23, attacks::Cheat::SwappedSlots), Err(ComparisonProofError::ComparisonEquationFailed));
 }
 
 #[test]
@@ -127,14 +123,10 @@ fn a_blinding_factor_too_large_for_the_proof_is_refused() {
 	// rho = 2^130: e rho exceeds 2^208 for all but a 2^-50 fraction of challenges, so the best
 	// the institution can do is submit the large response.
 	let s = session(26, 3);
-	let mut rng = rng(27);
-	let (_, mut witness) = blind(s.holder.public(), &s.ciphertexts, &s.ranges, &mut rng).unwrap();
-	witness.outputs[0].factors[0] = BigUint::one() << 130u32;
-	witness.outputs[0].constants[0] = BigUint::one() << 96u32;
-	let outputs = outputs_from(s.holder.public(), &s.ciphertexts, &witness);
-	let behaviour = ProverBehaviour { bases_used: None, skip_rejection: true };
-	let proof = prove_as(&s.statement(&outputs), &witness, behaviour, &mut rng).unwrap();
-	assert_eq!(verdict(&s.statement(&outputs), &proof), Err(ComparisonProofError::FactorResponseTooLarge));
+	assert_eq!(
+		cheated(&s, 27, attacks::Cheat::Factor(BigUint::one() << 130u32)),
+		Err(ComparisonProofError::FactorResponseTooLarge)
+	);
 }
 
 #[test]
@@ -142,20 +134,13 @@ fn a_constant_past_the_slot_bound_is_refused() {
 	// A constant of 2^170 would push the slot far past the 2^96 an honest comparison produces;
 	// its response exceeds 2^241.
 	let s = session(28, 3);
-	let mut rng = rng(29);
-	let (_, mut witness) = blind(s.holder.public(), &s.ciphertexts, &s.ranges, &mut rng).unwrap();
-	witness.outputs[1].constants[2] = BigUint::one() << 170u32;
-	let outputs = outputs_from(s.holder.public(), &s.ciphertexts, &witness);
-	let behaviour = ProverBehaviour { bases_used: None, skip_rejection: true };
-	let proof = prove_as(&s.statement(&outputs), &witness, behaviour, &mut rng).unwrap();
-	assert_eq!(verdict(&s.statement(&outputs), &proof), Err(ComparisonProofError::ConstantResponseTooLarge));
+	assert_eq!(
+		cheated(&s, 29, attacks::Cheat::Constant(BigUint::one() << 170u32)),
+		Err(ComparisonProofError::ConstantResponseTooLarge)
+	);
 	// A constant that would overflow the 244-bit slot has a response the format cannot hold; the
-	// forger's truncated response fails the commitment equation.
-	let (_, mut witness) = blind(s.holder.public(), &s.ciphertexts, &s.ranges, &mut rng).unwrap();
-	witness.outputs[1].constants[2] = BigUint::one() << 243u32;
-	let outputs = outputs_from(s.holder.public(), &s.ciphertexts, &witness);
-	let proof = prove_as(&s.statement(&outputs), &witness, behaviour, &mut rng).unwrap();
-	assert!(verdict(&s.statement(&outputs), &proof).is_err());
+	// forger's truncated response fails an equation.
+	assert!(cheated(&s, 30, attacks::Cheat::Constant(BigUint::one() << 243u32)).is_err());
 }
 
 #[test]
