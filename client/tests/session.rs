@@ -132,6 +132,16 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 
 	// --- privacy -------------------------------------------------------------------------
 	let dump = ChainDump::read(&node);
+	// The Paillier proofs are left out of the search (see `paillier_proofs`): the refused
+	// attack and the honest submission of each step, and nothing else.
+	let head = dump.items.iter().filter(|(p, _)| matches!(p, Place::Header { .. })).count() as u64 - 1;
+	let proofs = support::paillier_proofs(&cli.url, head);
+	for kind in ["link_proof", "comparison_proof"] {
+		assert!(proofs.iter().filter(|(k, _)| k == kind).count() >= 2, "the attack's and the honest {kind} are on chain");
+	}
+	let proof_bytes: usize = proofs.iter().map(|(_, p)| p.len()).sum();
+	let (dump, cut) = dump.without(&proofs.into_iter().map(|(_, p)| p).collect::<Vec<_>>());
+	assert_eq!(cut, proof_bytes, "each proof is cut once, from its own extrinsic");
 	let first_code = dump.code.first().expect("the runtime code is in state").clone();
 	assert!(dump.code.iter().all(|c| *c == first_code), "the runtime code changed, so it could carry session data");
 

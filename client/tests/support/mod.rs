@@ -164,8 +164,74 @@ impl ChainDump {
 
 	/// Every place holding `needle`.
 	pub fn find(&self, needle: &[u8]) -> Vec<Place> {
-		self.items.iter().filter(|(_, bytes)| contains(bytes, needle)).map(|(place, _)| place.clone()).collect()
+		let mut places: Vec<Place> =
+			self.items.iter().filter(|(_, bytes)| contains(bytes, needle)).map(|(place, _)| place.clone()).collect();
+		places.dedup();
+		places
 	}
+
+	/// The dump with every occurrence of `blobs` cut out of the extrinsics: what lies on either
+	/// side of a cut stays searchable, as separate pieces of the same place, so a cut never
+	/// joins bytes into a match of its own. Returns the dump and the number of bytes cut.
+	pub fn without(self, blobs: &[Vec<u8>]) -> (ChainDump, usize) {
+		let mut items = Vec::with_capacity(self.items.len());
+		let mut cut = 0;
+		for (place, bytes) in self.items {
+			if !matches!(place, Place::Extrinsic { .. }) {
+				items.push((place, bytes));
+				continue;
+			}
+			let mut pieces = vec![bytes];
+			for blob in blobs.iter().filter(|b| !b.is_empty()) {
+				let mut next = Vec::new();
+				for piece in pieces {
+					let mut rest = piece.as_slice();
+					while let Some(at) = rest.windows(blob.len()).position(|w| w == blob.as_slice()) {
+						next.push(rest[..at].to_vec());
+						cut += blob.len();
+						rest = &rest[at + blob.len()..];
+					}
+					next.push(rest.to_vec());
+				}
+				pieces = next;
+			}
+			items.extend(pieces.into_iter().map(|piece| (place.clone(), piece)));
+		}
+		(ChainDump { items, code: self.code }, cut)
+	}
+}
+
+/// The Paillier proofs of every sharing extrinsic up to block `head`, refused attempts
+/// included: the `link_proof` of `submit_encrypted_data` and the `comparison_proof` of
+/// `submit_comparison`, decoded with the client's own chain reader. Their integer responses sit
+/// in fixed-width big-endian fields with leading zero bytes by design (a Pi^cmp constant below
+/// 2^241 in 38 bytes starts with seven zero bytes and a byte of 0 or 1), so a four-byte needle
+/// such as 505 as u32 BE (00 00 01 f9) matches one of them in a few runs out of a hundred. What
+/// those responses reveal is the proofs' zero knowledge, argued in docs/PROOFS.md and tested
+/// in paillier's own suites; the privacy scan searches everything else.
+pub fn paillier_proofs(url: &str, head: u64) -> Vec<(String, Vec<u8>)> {
+	use medshare_client::chain::{Bytes, Chain, PALLET};
+	let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+	runtime.block_on(async {
+		let chain = Chain::connect(url).await.expect("the node answers over RPC");
+		let mut proofs = Vec::new();
+		for block in 1..=head {
+			let at = chain.at(block).await.expect("a finalized block");
+			let extrinsics = at.extrinsics().fetch().await.expect("its extrinsics");
+			for extrinsic in extrinsics.iter() {
+				let extrinsic = extrinsic.expect("a decodable extrinsic");
+				if extrinsic.pallet_name() != PALLET {
+					continue;
+				}
+				for field in extrinsic.iter_call_data_fields() {
+					if matches!(field.name(), "link_proof" | "comparison_proof") {
+						proofs.push((field.name().to_string(), field.decode_as::<Bytes>().expect("a proof is bytes").0));
+					}
+				}
+			}
+		}
+		proofs
+	})
 }
 
 /// Whether `haystack` contains `needle`.
