@@ -12,6 +12,9 @@ fn main() {
 				.expect("runtime/ lives in the workspace root");
 			std::env::set_var("WASM_BUILD_WORKSPACE_HINT", workspace);
 		}
+		#[cfg(not(feature = "metadata-hash"))]
 		substrate_wasm_builder::WasmBuilder::build_using_defaults();
+		#[cfg(feature = "metadata-hash")]
+		substrate_wasm_builder::WasmBuilder::init_with_defaults().enable_metadata_hash("UNIT", 12).build();
 	}
 }

@@ -73,7 +73,10 @@ fn hint(error: &str) -> &'static str {
 		"WrongSessionState" =>
 			"Steps run in order: holder join, holder submit-data, institution compare, holder result. See where the session stands with medshare session --id <id>.",
 		"AlreadyParticipating" =>
-			"This account already has a session for this request (one per holder, ever); continue that one.",
+			"This account already has a session for this request, open or completed; continue that one (a holder joins again only after its session expired).",
+		"PreviousSessionNotCleanedUp" =>
+			"End the expired session first (medicalSharing.cleanUpSession from any account), then join again.",
+		"InstitutionRevoked" => "The registrar revoked this request's institution: its sessions cannot complete. Choose another request (medshare requests).",
 		"InstitutionCannotParticipate" => "An institution cannot answer its own request: join with a holder account.",
 		"RequestExpired" | "RequestClosed" | "RequestNotFound" =>
 			"Ask the institution for an open request (medshare requests lists them).",

@@ -125,5 +125,25 @@ fn institution_side(c: &mut Criterion) {
 	g.finish();
 }
 
-criterion_group!(benches, ops_2048, ops_3072, holder_pipeline, institution_side);
+/// The failure path of batch validation against its happy path (issue 13): 700 ciphertexts
+/// under a 4096-bit key, the largest batch the chain validates, all valid or with `c = 0`
+/// last. The chain charges the valid batch's weight, so refusing must cost no more:
+/// `refused / accepted` is the ratio to read, about 1.
+fn batch_validation(c: &mut Criterion) {
+	let mut g = c.benchmark_group("batch_validation_4096");
+	g.sample_size(10).warm_up_time(Duration::from_secs(1)).measurement_time(Duration::from_secs(4));
+	let mut r = rng();
+	let k = Keypair::generate(4096, &mut r).unwrap();
+	let pk = k.public();
+	let valid: Vec<Vec<u8>> = (0..700u64).map(|i| pk.encrypt(&BigUint::from(i), &mut r).to_bytes(pk)).collect();
+	let mut zero_last = valid.clone();
+	zero_last[699] = vec![0u8; pk.ciphertext_byte_len()];
+	g.bench_function("accepted", |b| b.iter(|| pk.ciphertexts_from_bytes(valid.iter().map(Vec::as_slice)).unwrap()));
+	g.bench_function("refused", |b| {
+		b.iter(|| pk.ciphertexts_from_bytes(zero_last.iter().map(Vec::as_slice)).unwrap_err())
+	});
+	g.finish();
+}
+
+criterion_group!(benches, ops_2048, ops_3072, holder_pipeline, institution_side, batch_validation);
 criterion_main!(benches);

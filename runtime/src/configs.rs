@@ -7,16 +7,19 @@ use frame_support::{
 	traits::{ConstBool, ConstU32, ConstU64, ConstU8, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
-		IdentityFee, Weight,
+		ConstantMultiplier, IdentityFee, Weight,
 	},
 };
 use frame_system::{
 	limits::{BlockLength, BlockWeights},
 	EnsureRoot,
 };
-use pallet_transaction_payment::{ConstFeeMultiplier, FungibleAdapter, Multiplier};
+use pallet_transaction_payment::{FungibleAdapter, Multiplier, TargetedFeeAdjustment};
 use sp_consensus_aura::sr25519::AuthorityId as AuraId;
-use sp_runtime::{traits::One, Perbill};
+use sp_runtime::{
+	traits::{Bounded, One},
+	FixedPointNumber, Perbill, Perquintill,
+};
 use sp_version::RuntimeVersion;
 
 use super::*;
@@ -102,8 +105,22 @@ impl pallet_balances::Config for Runtime {
 	type DoneSlashHandler = ();
 }
 
+/// What a whole block of weight costs: `IdentityFee` charges one unit per picosecond.
+const BLOCK_WEIGHT_FEE: Balance = 2 * WEIGHT_REF_TIME_PER_SECOND as Balance;
+
 parameter_types! {
-	pub FeeMultiplier: Multiplier = Multiplier::one();
+	/// A full block of length costs what a full block of weight costs (docs/FEES.md): block
+	/// space is as scarce as block time, and a call whose cost is its bytes (a comparison of
+	/// hundreds of ciphertexts) pays for them.
+	pub const TransactionByteFee: Balance = BLOCK_WEIGHT_FEE / MAX_BLOCK_LENGTH as Balance;
+	/// Fees rise when blocks are fuller than this, and fall back when they are emptier.
+	pub const TargetBlockFullness: Perquintill = Perquintill::from_percent(25);
+	/// How fast: each full block multiplies fees by about 1 + 0.75 v, so a row of full
+	/// blocks doubles them in about an hour (600 blocks).
+	pub AdjustmentVariable: Multiplier = Multiplier::saturating_from_rational(15, 10_000);
+	/// Fees never fall below the base price: congestion only raises them.
+	pub MinimumMultiplier: Multiplier = Multiplier::one();
+	pub MaximumMultiplier: Multiplier = Bounded::max_value();
 }
 
 impl pallet_transaction_payment::Config for Runtime {
@@ -111,8 +128,9 @@ impl pallet_transaction_payment::Config for Runtime {
 	type OnChargeTransaction = FungibleAdapter<Balances, ()>;
 	type OperationalFeeMultiplier = ConstU8<5>;
 	type WeightToFee = IdentityFee<Balance>;
-	type LengthToFee = IdentityFee<Balance>;
-	type FeeMultiplierUpdate = ConstFeeMultiplier<FeeMultiplier>;
+	type LengthToFee = ConstantMultiplier<Balance, TransactionByteFee>;
+	type FeeMultiplierUpdate =
+		TargetedFeeAdjustment<Self, TargetBlockFullness, AdjustmentVariable, MinimumMultiplier, MaximumMultiplier>;
 	type WeightInfo = pallet_transaction_payment::weights::SubstrateWeight<Runtime>;
 }
 
@@ -185,8 +203,8 @@ mod tests {
 		let groups = |bits: u32| medshare_paillier::cmp_group_count(bits, indicators);
 		let chunks = MaxChunks::get();
 		for (call, weight) in [
-			("create_request", Weights::create_request()),
-			("submit_eligibility", Weights::submit_eligibility()),
+			("create_request", Weights::create_request(chunks)),
+			("submit_eligibility", Weights::submit_eligibility(chunks)),
 			("register_holder_key, 4096 bits", Weights::register_holder_key(1)),
 			("submit_encrypted_data, 2048 bits", Weights::submit_encrypted_data(chunks)),
 			("submit_encrypted_data, 4096 bits", Weights::submit_encrypted_data_long_key(chunks)),
@@ -197,5 +215,141 @@ mod tests {
 		}
 		// The whole 700-indicator comparison under a long key would not fit: hence the parts.
 		assert!(!Weights::submit_comparison_long_key(groups(4096)).all_lte(max));
+	}
+
+	use codec::Encode;
+	use frame_support::{dispatch::GetDispatchInfo, BoundedVec};
+	use pallet_medical_sharing::{Call as SharingCall, EncodedCiphertext, RequestedIndicator};
+
+	/// A signed extrinsic's bytes beyond its call: address, signature, era, nonce, tip and
+	/// the metadata-hash mode, rounded up.
+	const SIGNED_OVERHEAD: usize = 110;
+
+	fn create_request(indicators: u32) -> RuntimeCall {
+		let chunks = medshare_zk::statement::chunk_count(indicators as usize);
+		RuntimeCall::MedicalSharing(SharingCall::create_request {
+			indicators: BoundedVec::truncate_from((0..indicators).map(|id| RequestedIndicator { id, min_width: 1 }).collect()),
+			range_commitments: BoundedVec::truncate_from(vec![[0; 32]; chunks]),
+			proofs: BoundedVec::truncate_from(vec![[0; medshare_zk::verify::PROOF_LEN]; chunks]),
+			lifetime: DAYS,
+		})
+	}
+
+	fn submit_eligibility(indicators: u32) -> RuntimeCall {
+		let chunks = medshare_zk::statement::chunk_count(indicators as usize);
+		RuntimeCall::MedicalSharing(SharingCall::submit_eligibility {
+			request_id: 0,
+			nonce: [0; 32],
+			data_commitments: BoundedVec::truncate_from(vec![[0; 32]; chunks]),
+			proofs: BoundedVec::truncate_from(vec![[0; medshare_zk::verify::PROOF_LEN]; chunks]),
+		})
+	}
+
+	fn ciphertexts(count: u32, key_bytes: usize) -> Vec<EncodedCiphertext> {
+		(0..count).map(|_| EncodedCiphertext::new(vec![1; 2 * key_bytes]).expect("fits")).collect()
+	}
+
+	/// The calls of one whole session (steps 1 to 7) over `indicators` indicators with
+	/// 2048-bit keys, with arguments of their real lengths.
+	fn session_calls(indicators: u32) -> Vec<(&'static str, RuntimeCall)> {
+		let key_bytes = 256;
+		let outputs = medshare_paillier::cmp_output_count(2048, indicators);
+		vec![
+			("create_request", create_request(indicators)),
+			("submit_eligibility", submit_eligibility(indicators)),
+			(
+				"submit_encrypted_data",
+				RuntimeCall::MedicalSharing(SharingCall::submit_encrypted_data {
+					session_id: 0,
+					ciphertexts: BoundedVec::truncate_from(ciphertexts(indicators, key_bytes)),
+					link_proof: BoundedVec::truncate_from(vec![0; medshare_zk::link::proof_len(key_bytes, indicators as usize)]),
+				}),
+			),
+			(
+				"submit_comparison",
+				RuntimeCall::MedicalSharing(SharingCall::submit_comparison {
+					session_id: 0,
+					first_group: 0,
+					ciphertexts: BoundedVec::truncate_from(ciphertexts(outputs, key_bytes)),
+					comparison_proof: BoundedVec::truncate_from(vec![
+						0;
+						medshare_paillier::comparison_proof_len(key_bytes, indicators as usize)
+					]),
+				}),
+			),
+			(
+				"submit_result",
+				RuntimeCall::MedicalSharing(SharingCall::submit_result {
+					session_id: 0,
+					ciphertexts: BoundedVec::truncate_from(ciphertexts(1, key_bytes)),
+				}),
+			),
+		]
+	}
+
+	/// Requests and eligibility are charged by their chunks, so a 2-indicator request pays a
+	/// fraction of the largest one (issue 13: it used to pay the largest's weight).
+	#[test]
+	fn a_small_request_pays_a_fraction_of_the_largest() {
+		for (small, large) in [(create_request(2), create_request(700)), (submit_eligibility(2), submit_eligibility(700))] {
+			let (small, large) = (small.get_dispatch_info().call_weight, large.get_dispatch_info().call_weight);
+			let ratio = small.ref_time() as f64 / large.ref_time() as f64;
+			assert!(ratio < 0.25, "2 indicators cost {ratio:.3} of 700");
+			assert!(small.ref_time() > 0);
+		}
+	}
+
+	/// A full block of length costs what a full block of weight costs, for either class.
+	#[test]
+	fn block_space_costs_what_block_time_costs() {
+		let length_fee = TransactionByteFee::get() * Balance::from(MAX_BLOCK_LENGTH);
+		let gap = BLOCK_WEIGHT_FEE.abs_diff(length_fee);
+		assert!(gap * 100_000 < BLOCK_WEIGHT_FEE, "{length_fee} vs {BLOCK_WEIGHT_FEE}");
+	}
+
+	/// Full blocks raise the fee multiplier; empty blocks bring it back, never below one.
+	#[test]
+	fn congestion_raises_fees_and_quiet_lowers_them_to_the_base() {
+		use sp_runtime::traits::Convert;
+		type Update = <Runtime as pallet_transaction_payment::Config>::FeeMultiplierUpdate;
+		sp_io::TestExternalities::default().execute_with(|| {
+			let normal = RuntimeBlockWeights::get().get(DispatchClass::Normal).max_total.expect("limited");
+			System::set_block_consumed_resources(normal, 0);
+			let raised = Update::convert(Multiplier::one());
+			assert!(raised > Multiplier::one(), "{raised:?}");
+			let mut hour = Multiplier::one();
+			for _ in 0..600 {
+				hour = Update::convert(hour);
+			}
+			assert!(hour > Multiplier::saturating_from_rational(3, 2) && hour < Multiplier::from(3), "{hour:?}");
+			System::set_block_consumed_resources(Weight::zero(), 0);
+			assert!(Update::convert(raised) < raised);
+			assert_eq!(Update::convert(Multiplier::one()), Multiplier::one());
+		});
+	}
+
+	/// What a whole 700-indicator session costs in fees at the base multiplier, step by step
+	/// (docs/FEES.md quotes this table; `cargo test -p medshare-runtime fees_of_a_session --
+	/// --nocapture` prints it). Length is most of the data and comparison steps' price.
+	#[test]
+	fn fees_of_a_session() {
+		sp_io::TestExternalities::default().execute_with(|| {
+			let unit = |fee: Balance| fee as f64 / UNIT as f64;
+			let mut total = 0;
+			println!("| step | length (bytes) | weight (ms) | fee (UNIT) |\n|---|---|---|---|");
+			for (step, call) in session_calls(700) {
+				let info = call.get_dispatch_info();
+				let len = (call.encode().len() + SIGNED_OVERHEAD) as u32;
+				let fee = TransactionPayment::compute_fee(len, &info, 0);
+				let length_fee = TransactionByteFee::get() * Balance::from(len);
+				println!("| {step} | {len} | {:.1} | {:.4} |", info.total_weight().ref_time() as f64 / 1e9, unit(fee));
+				assert!(fee >= length_fee, "{step}: the fee covers the bytes");
+				total += fee;
+			}
+			println!("| whole session | | | {:.4} |", unit(total));
+			// Deposits, held and given back, are apart from fees; a session costs its holder and
+			// institution together a few UNIT at most in fees.
+			assert!(total > UNIT / 2 && total < 5 * UNIT, "{}", unit(total));
+		});
 	}
 }

@@ -75,6 +75,7 @@ fn to_code(result: Result<(), VerifyError>) -> u32 {
 pub trait MedshareZk {
 	/// Verifies `proof` against `verifying_key` for the concatenated 32-byte `public_inputs`.
 	/// Returns 0 if the proof is valid, otherwise a [`VerifyError`] code.
+	#[version(1)]
 	fn verify(
 		verifying_key: PassFatPointerAndRead<&[u8]>,
 		proof: PassFatPointerAndRead<&[u8]>,
@@ -87,6 +88,7 @@ pub trait MedshareZk {
 	/// public key, concatenated ciphertexts and chunk commitments h, with batch weights drawn
 	/// from `seed` (32 bytes) and the proof. Returns 0 if the proof is valid, otherwise a
 	/// [`crate::link::LinkError`] code.
+	#[version(1)]
 	fn verify_link(
 		seed: PassFatPointerAndRead<&[u8]>,
 		context: PassFatPointerAndRead<&[u8]>,
@@ -100,6 +102,7 @@ pub trait MedshareZk {
 
 	/// Checks that `verifying_key` is well formed and made for `public_inputs` inputs.
 	/// Returns 0 if so, otherwise a [`VerifyError`] code.
+	#[version(1)]
 	fn check_verifying_key(verifying_key: PassFatPointerAndRead<&[u8]>, public_inputs: u32) -> u32 {
 		to_code(crate::native::check_verifying_key(verifying_key, public_inputs as usize))
 	}

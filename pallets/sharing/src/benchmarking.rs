@@ -163,6 +163,27 @@ fn encrypted_data_call<T: Config>(
 	(holder, session_id, data, proof)
 }
 
+/// The arguments of `create_request` for the large fixture's first `chunks` chunks.
+#[allow(clippy::type_complexity)]
+fn request_prefix<T: Config>(
+	fixture: &Fixture,
+	chunks: u32,
+) -> (
+	BoundedVec<RequestedIndicator, T::MaxIndicatorsPerRequest>,
+	BoundedVec<FieldBytes, T::MaxChunks>,
+	BoundedVec<Proof, T::MaxChunks>,
+) {
+	let count = (chunks as usize * medshare_zk::SLOTS)
+		.min(fixture.requested.len())
+		.min(T::MaxIndicatorsPerRequest::get() as usize);
+	let chunks = medshare_zk::statement::chunk_count(count);
+	(
+		BoundedVec::truncate_from(fixture.requested[..count].to_vec()),
+		BoundedVec::truncate_from(fixture.range_commitments[..chunks].to_vec()),
+		BoundedVec::truncate_from(fixture.requirement_proofs[..chunks].to_vec()),
+	)
+}
+
 /// A request of `count` indicators written to storage, with its deposit held.
 fn stored_request<T: Config>(institution: &T::AccountId, count: u32) -> RequestId {
 	let request_id = NextRequestId::<T>::get();
@@ -327,6 +348,44 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// An institution with a 4096-bit key and the longest description.
+	#[benchmark]
+	fn revoke_institution() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let fixture = fixtures::large();
+		let who = account_of::<T>(fixtures::INSTITUTION);
+		Institutions::<T>::insert(
+			&who,
+			Institution {
+				public_key: Some(registered_key(&fixture)),
+				metadata: Metadata::truncate_from(vec![b'm'; MAX_METADATA_LEN as usize]),
+			},
+		);
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, who.clone());
+
+		assert!(!Institutions::<T>::contains_key(&who));
+		Ok(())
+	}
+
+	/// Worst case: the largest request, with no open session, so it is also removed.
+	#[benchmark]
+	fn force_close_request() -> Result<(), BenchmarkError> {
+		let origin =
+			T::RegistrarOrigin::try_successful_origin().map_err(|_| BenchmarkError::Weightless)?;
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let request_id = stored_request::<T>(&who, T::MaxIndicatorsPerRequest::get());
+
+		#[extrinsic_call]
+		_(origin as T::RuntimeOrigin, request_id);
+
+		assert!(!Requests::<T>::contains_key(request_id));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn approve_institution() -> Result<(), BenchmarkError> {
 		let origin =
@@ -393,16 +452,16 @@ mod benchmarks {
 		Ok(())
 	}
 
-	/// Worst case: 700 indicators in eight chunks, eight requirement proofs.
+	/// `c` full chunks of indicators (up to the largest request, 700 indicators in eight
+	/// chunks) with their requirement proofs: the large fixture's first `c` chunks, whose
+	/// statements and proofs do not depend on the chunks after them.
 	#[benchmark]
-	fn create_request() {
+	fn create_request(c: Linear<1, { T::MaxChunks::get() }>) {
 		let fixture = fixtures::large();
 		install_registry::<T>(&fixture);
 		install_keys::<T>();
 		let who = institution::<T>(&fixture);
-		let indicators = BoundedVec::truncate_from(fixture.requested.clone());
-		let commitments = BoundedVec::truncate_from(fixture.range_commitments.clone());
-		let proofs = BoundedVec::truncate_from(fixture.requirement_proofs.clone());
+		let (indicators, commitments, proofs) = request_prefix::<T>(&fixture, c);
 
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who), indicators, commitments, proofs, T::MinRequestLifetime::get());
@@ -410,34 +469,38 @@ mod benchmarks {
 		assert!(Requests::<T>::contains_key(0));
 	}
 
-	/// Worst case: eight eligibility proofs for the 700-indicator request.
+	/// `c` eligibility proofs, for a request of the large fixture's first `c` chunks; the
+	/// holder's earlier session in that request expired and was cleaned up, so joining again
+	/// also reads it.
 	#[benchmark]
-	fn submit_eligibility() {
+	fn submit_eligibility(c: Linear<1, { T::MaxChunks::get() }>) {
 		let fixture = fixtures::large();
 		install_registry::<T>(&fixture);
 		install_keys::<T>();
 		let who = institution::<T>(&fixture);
-		Pallet::<T>::create_request(
-			RawOrigin::Signed(who).into(),
-			BoundedVec::truncate_from(fixture.requested.clone()),
-			BoundedVec::truncate_from(fixture.range_commitments.clone()),
-			BoundedVec::truncate_from(fixture.requirement_proofs.clone()),
-			T::MinRequestLifetime::get(),
-		)
-		.expect("the fixture request is valid");
+		let (indicators, commitments, proofs) = request_prefix::<T>(&fixture, c);
+		// The longest lifetime, so that the request outlives the holder's earlier session.
+		Pallet::<T>::create_request(RawOrigin::Signed(who).into(), indicators, commitments, proofs, T::MaxRequestLifetime::get())
+			.expect("the fixture request is valid");
 		let holder_proofs = &fixture.holders[0];
 		let holder = funded::<T>(holder_proofs.holder);
+		let earlier = stored_session::<T>(0, &holder, SessionState::Eligible);
+		frame_system::Pallet::<T>::set_block_number(
+			frame_system::Pallet::<T>::block_number().saturating_add(T::SessionLifetime::get()).saturating_add(One::one()),
+		);
+		Pallet::<T>::clean_up_session(RawOrigin::Signed(holder.clone()).into(), earlier).expect("the session expired");
+		let chunks = c.min(holder_proofs.proofs.len() as u32) as usize;
 
 		#[extrinsic_call]
 		_(
 			RawOrigin::Signed(holder.clone()),
 			0,
 			fixtures::NONCE,
-			BoundedVec::truncate_from(holder_proofs.data_commitments.clone()),
-			BoundedVec::truncate_from(holder_proofs.proofs.clone()),
+			BoundedVec::truncate_from(holder_proofs.data_commitments[..chunks].to_vec()),
+			BoundedVec::truncate_from(holder_proofs.proofs[..chunks].to_vec()),
 		);
 
-		assert!(SessionByParticipant::<T>::contains_key(0, &holder));
+		assert_ne!(SessionByParticipant::<T>::get(0, &holder), Some(earlier));
 	}
 
 	/// `c` full chunks of ciphertexts (up to the largest request, 700 indicators) under a

@@ -12,7 +12,8 @@
 //!
 //! ## Calls
 //! - Registrar: [`Pallet::register_indicator`], [`Pallet::set_indicator_min_width`],
-//!   [`Pallet::approve_institution`], [`Pallet::set_verifying_key`].
+//!   [`Pallet::approve_institution`], [`Pallet::revoke_institution`],
+//!   [`Pallet::force_close_request`], [`Pallet::set_verifying_key`].
 //! - Institution: [`Pallet::register_institution`] (step 0), [`Pallet::create_request`]
 //!   (step 1), [`Pallet::submit_comparison`] (step 5), [`Pallet::close_request`].
 //! - Holder: [`Pallet::register_holder_key`] (once per account),
@@ -127,7 +128,11 @@ pub mod pallet {
 	pub type SessionPayloadOf<T> =
 		SessionPayload<<T as Config>::MaxIndicatorsPerRequest, <T as Config>::MaxComparisonCiphertexts>;
 
+	/// The storage layout version; migrations in the runtime's `Migrations` move it on.
+	pub const STORAGE_VERSION: StorageVersion = StorageVersion::new(1);
+
 	#[pallet::pallet]
+	#[pallet::storage_version(STORAGE_VERSION)]
 	pub struct Pallet<T>(_);
 
 	#[pallet::config]
@@ -264,6 +269,12 @@ pub mod pallet {
 			/// The institution's account.
 			institution: T::AccountId,
 		},
+		/// The registrar revoked an institution's approval and key: it posts no more
+		/// requests, its requests take no new holders and its open sessions cannot complete.
+		InstitutionRevoked {
+			/// The institution's account.
+			institution: T::AccountId,
+		},
 		/// The registrar set an indicator's minimum range width.
 		IndicatorMinWidthSet {
 			/// The indicator's registry id.
@@ -298,12 +309,14 @@ pub mod pallet {
 			request_id: RequestId,
 			/// The institution.
 			institution: T::AccountId,
-			/// Number of indicators asked for.
-			indicators: u32,
+			/// The registry ids asked for, in request order.
+			indicators: BoundedVec<IndicatorId, T::MaxIndicatorsPerRequest>,
 			/// Number of chunks (proofs per party).
 			chunks: u32,
 			/// Last block in which holders may join.
 			expires_at: BlockNumberFor<T>,
+			/// The deposit held from the institution.
+			deposit: BalanceOf<T>,
 		},
 		/// Steps 2-3: a holder proved eligibility; a session is open.
 		SessionOpened {
@@ -313,8 +326,12 @@ pub mod pallet {
 			request_id: RequestId,
 			/// The holder.
 			holder: T::AccountId,
+			/// The request's institution.
+			institution: T::AccountId,
 			/// Last block in which the session may advance.
 			expires_at: BlockNumberFor<T>,
+			/// The deposit held from the holder.
+			deposit: BalanceOf<T>,
 		},
 		/// Step 4: the holder submitted PK_U and its encrypted data; the institution compares next.
 		EncryptedDataSubmitted {
@@ -322,6 +339,8 @@ pub mod pallet {
 			session_id: SessionId,
 			/// The request.
 			request_id: RequestId,
+			/// The holder.
+			holder: T::AccountId,
 			/// BLAKE2-256 of the encrypted data.
 			data_hash: H256,
 		},
@@ -341,6 +360,8 @@ pub mod pallet {
 			session_id: SessionId,
 			/// The request.
 			request_id: RequestId,
+			/// The institution.
+			institution: T::AccountId,
 			/// BLAKE2-256 of the comparison.
 			comparison_hash: H256,
 		},
@@ -351,6 +372,12 @@ pub mod pallet {
 			session_id: SessionId,
 			/// The request.
 			request_id: RequestId,
+			/// The holder.
+			holder: T::AccountId,
+			/// The request's institution.
+			institution: T::AccountId,
+			/// The holder's deposit, released.
+			deposit_released: BalanceOf<T>,
 			/// BLAKE2-256 of the encrypted result.
 			result_hash: H256,
 		},
@@ -360,16 +387,32 @@ pub mod pallet {
 			session_id: SessionId,
 			/// The request.
 			request_id: RequestId,
+			/// The holder, who may join the request again while it is open.
+			holder: T::AccountId,
+			/// The holder's deposit, released.
+			deposit_released: BalanceOf<T>,
 		},
-		/// The institution closed a request: no new sessions; its deposit is released.
+		/// A request was closed, by its institution or by the registrar: no new sessions; its
+		/// deposit is released.
 		RequestClosed {
 			/// The request.
 			request_id: RequestId,
+			/// The request's institution.
+			institution: T::AccountId,
+			/// Whether the registrar closed it ([`Pallet::force_close_request`]).
+			forced: bool,
+			/// The institution's deposit, released.
+			deposit_released: BalanceOf<T>,
 		},
 		/// A request left storage (closed or expired, with no open session left).
 		RequestRemoved {
 			/// The request.
 			request_id: RequestId,
+			/// The request's institution.
+			institution: T::AccountId,
+			/// The institution's deposit, released now (zero if it was released when the
+			/// request was closed).
+			deposit_released: BalanceOf<T>,
 		},
 	}
 
@@ -493,8 +536,14 @@ pub mod pallet {
 		NotRequestInstitution,
 		/// An institution cannot hold data in its own request.
 		InstitutionCannotParticipate,
-		/// This holder already has a session for this request.
+		/// This holder already has a session for this request, open or completed. A holder may
+		/// join again only after an earlier session expired and was cleaned up.
 		AlreadyParticipating,
+		/// This holder's earlier session in this request passed its lifetime unfinished but
+		/// is still open: end it with `clean_up_session`, then join again.
+		PreviousSessionNotCleanedUp,
+		/// The request's institution is no longer approved (the registrar revoked it).
+		InstitutionRevoked,
 		/// No session has this id.
 		SessionNotFound,
 		/// Only the session's holder may do this.
@@ -767,6 +816,11 @@ pub mod pallet {
 				"a result must fit one ciphertext under the smallest key"
 			);
 		}
+
+		#[cfg(feature = "try-runtime")]
+		fn try_state(_now: BlockNumberFor<T>) -> Result<(), sp_runtime::TryRuntimeError> {
+			Self::do_try_state()
+		}
 	}
 
 	#[pallet::call]
@@ -891,7 +945,10 @@ pub mod pallet {
 		///
 		/// Emits [`Event::RequestCreated`].
 		#[pallet::call_index(4)]
-		#[pallet::weight(T::WeightInfo::create_request().saturating_add(KEY_PREPARATION_WEIGHT))]
+		#[pallet::weight(
+			T::WeightInfo::create_request(medshare_zk::statement::chunk_count(indicators.len()) as u32)
+				.saturating_add(KEY_PREPARATION_WEIGHT)
+		)]
 		pub fn create_request(
 			origin: OriginFor<T>,
 			indicators: BoundedVec<RequestedIndicator, T::MaxIndicatorsPerRequest>,
@@ -939,7 +996,7 @@ pub mod pallet {
 			let expires_at = now.saturating_add(lifetime);
 			let request_id = NextRequestId::<T>::get();
 			NextRequestId::<T>::put(request_id.saturating_add(1));
-			let count = indicators.len() as u32;
+			let indicator_ids = BoundedVec::truncate_from(indicators.iter().map(|i| i.id).collect());
 			Requests::<T>::insert(
 				request_id,
 				Request {
@@ -957,9 +1014,10 @@ pub mod pallet {
 			Self::deposit_event(Event::RequestCreated {
 				request_id,
 				institution,
-				indicators: count,
+				indicators: indicator_ids,
 				chunks: chunks as u32,
 				expires_at,
+				deposit,
 			});
 			Ok(())
 		}
@@ -978,7 +1036,7 @@ pub mod pallet {
 		///
 		/// Emits [`Event::SessionOpened`] with the session id.
 		#[pallet::call_index(5)]
-		#[pallet::weight(T::WeightInfo::submit_eligibility().saturating_add(KEY_PREPARATION_WEIGHT))]
+		#[pallet::weight(T::WeightInfo::submit_eligibility(proofs.len() as u32).saturating_add(KEY_PREPARATION_WEIGHT))]
 		pub fn submit_eligibility(
 			origin: OriginFor<T>,
 			request_id: RequestId,
@@ -992,10 +1050,16 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now <= request.expires_at, Error::<T>::RequestExpired);
 			ensure!(holder != request.institution, Error::<T>::InstitutionCannotParticipate);
-			ensure!(
-				!SessionByParticipant::<T>::contains_key(request_id, &holder),
-				Error::<T>::AlreadyParticipating
-			);
+			ensure!(Institutions::<T>::contains_key(&request.institution), Error::<T>::InstitutionRevoked);
+			if let Some(previous) = SessionByParticipant::<T>::get(request_id, &holder) {
+				let previous = Sessions::<T>::get(previous).ok_or(Error::<T>::AlreadyParticipating)?;
+				match previous.state {
+					SessionState::Expired => {},
+					SessionState::Completed => return Err(Error::<T>::AlreadyParticipating.into()),
+					_ if now > previous.expires_at => return Err(Error::<T>::PreviousSessionNotCleanedUp.into()),
+					_ => return Err(Error::<T>::AlreadyParticipating.into()),
+				}
+			}
 			ensure!(data_commitments.len() == request.statements.len(), Error::<T>::WrongCommitmentCount);
 			ensure!(proofs.len() == request.statements.len(), Error::<T>::WrongProofCount);
 			let key = VerifyingKeys::<T>::get(Circuit::Eligibility).ok_or(Error::<T>::VerifyingKeyMissing)?;
@@ -1013,6 +1077,7 @@ pub mod pallet {
 			T::Currency::hold(&HoldReason::SessionDeposit.into(), &holder, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
 			request.open_sessions = request.open_sessions.saturating_add(1);
+			let request_institution = request.institution.clone();
 			Requests::<T>::insert(request_id, request);
 			let session_id = NextSessionId::<T>::get();
 			NextSessionId::<T>::put(session_id.saturating_add(1));
@@ -1022,7 +1087,14 @@ pub mod pallet {
 				session_id,
 				Session::opened(request_id, holder.clone(), nonce, data_commitments, now, expires_at, deposit),
 			);
-			Self::deposit_event(Event::SessionOpened { session_id, request_id, holder, expires_at });
+			Self::deposit_event(Event::SessionOpened {
+				session_id,
+				request_id,
+				holder,
+				institution: request_institution,
+				expires_at,
+				deposit,
+			});
 			Ok(())
 		}
 
@@ -1077,7 +1149,12 @@ pub mod pallet {
 				session_id,
 				SessionPayload { holder_key, encrypted_data: ciphertexts, comparison: Default::default() },
 			);
-			Self::deposit_event(Event::EncryptedDataSubmitted { session_id, request_id: session.request_id, data_hash });
+			Self::deposit_event(Event::EncryptedDataSubmitted {
+				session_id,
+				request_id: session.request_id,
+				holder: who,
+				data_hash,
+			});
 			Ok(())
 		}
 
@@ -1115,6 +1192,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let (mut session, request) = Self::session_step(session_id, SessionState::DataSubmitted)?;
 			ensure!(who == request.institution, Error::<T>::NotRequestInstitution);
+			ensure!(Institutions::<T>::contains_key(&who), Error::<T>::InstitutionRevoked);
 			let mut payload = SessionPayloads::<T>::get(session_id).ok_or(Error::<T>::WrongSessionState)?;
 			let key = PublicKey::from_encoded(&payload.holder_key.key).map_err(Error::<T>::from)?;
 			let expected = medshare_paillier::cmp_output_count(key.modulus_bits(), request.indicators.len() as u32) as usize;
@@ -1168,6 +1246,7 @@ pub mod pallet {
 			Self::deposit_event(Event::ComparisonSubmitted {
 				session_id,
 				request_id: session.request_id,
+				institution: who,
 				comparison_hash,
 			});
 			Ok(())
@@ -1206,9 +1285,16 @@ pub mod pallet {
 
 			let result_hash = Self::hash_of(&ciphertexts);
 			session.result_hash = Some(result_hash);
-			Self::advance(session_id, &mut session, SessionState::Completed);
-			Self::end_session(session_id, &session, request);
-			Self::deposit_event(Event::SessionCompleted { session_id, request_id: session.request_id, result_hash });
+			let institution = request.institution.clone();
+			let deposit_released = Self::end_session(session_id, &mut session, SessionState::Completed, request);
+			Self::deposit_event(Event::SessionCompleted {
+				session_id,
+				request_id: session.request_id,
+				holder: session.holder,
+				institution,
+				result_hash,
+				deposit_released,
+			});
 			Ok(())
 		}
 
@@ -1224,13 +1310,10 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::close_request())]
 		pub fn close_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
 			let who = ensure_signed(origin)?;
-			let mut request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
+			let request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
 			ensure!(who == request.institution, Error::<T>::NotRequestInstitution);
 			ensure!(request.status == RequestStatus::Open, Error::<T>::RequestClosed);
-			Self::release_request_deposit(&mut request);
-			request.status = RequestStatus::Closed;
-			Self::deposit_event(Event::RequestClosed { request_id });
-			Self::store_or_remove_request(request_id, request);
+			Self::close(request_id, request, false);
 			Ok(())
 		}
 
@@ -1250,9 +1333,9 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now > request.expires_at, Error::<T>::RequestNotExpired);
 			ensure!(request.open_sessions == 0, Error::<T>::RequestHasOpenSessions);
-			Self::release_request_deposit(&mut request);
+			let deposit_released = Self::release_request_deposit(&mut request);
 			Requests::<T>::remove(request_id);
-			Self::deposit_event(Event::RequestRemoved { request_id });
+			Self::deposit_event(Event::RequestRemoved { request_id, institution: request.institution, deposit_released });
 			Ok(())
 		}
 
@@ -1276,9 +1359,13 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now > session.expires_at, Error::<T>::SessionNotExpired);
 			let request = Requests::<T>::get(session.request_id).ok_or(Error::<T>::RequestNotFound)?;
-			Self::advance(session_id, &mut session, SessionState::Expired);
-			Self::end_session(session_id, &session, request);
-			Self::deposit_event(Event::SessionExpired { session_id, request_id: session.request_id });
+			let deposit_released = Self::end_session(session_id, &mut session, SessionState::Expired, request);
+			Self::deposit_event(Event::SessionExpired {
+				session_id,
+				request_id: session.request_id,
+				holder: session.holder,
+				deposit_released,
+			});
 			Ok(())
 		}
 
@@ -1324,6 +1411,48 @@ pub mod pallet {
 			let key_hash = key.key_hash;
 			HolderKeys::<T>::insert(&who, key);
 			Self::deposit_event(Event::HolderKeyRegistered { holder: who, key_hash });
+			Ok(())
+		}
+
+		/// Revokes an institution's approval and its registered key. It can post no more
+		/// requests; its requests take no new holders, and its open sessions can neither be
+		/// compared nor completed (holders encrypt results under the key that is gone), so they
+		/// expire and their holders' deposits are released by `clean_up_session`. Its requests
+		/// stay until closed ([`Pallet::force_close_request`]) or expired, so that their
+		/// deposits are released the usual way.
+		///
+		/// Origin: the registrar.
+		///
+		/// - `institution`: the institution's account.
+		///
+		/// Emits [`Event::InstitutionRevoked`].
+		#[pallet::call_index(14)]
+		#[pallet::weight(T::WeightInfo::revoke_institution())]
+		pub fn revoke_institution(origin: OriginFor<T>, institution: T::AccountId) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			ensure!(Institutions::<T>::contains_key(&institution), Error::<T>::NotApprovedInstitution);
+			Institutions::<T>::remove(&institution);
+			Self::deposit_event(Event::InstitutionRevoked { institution });
+			Ok(())
+		}
+
+		/// Closes a request on the registrar's authority, as [`Pallet::close_request`] does for
+		/// its institution: no new sessions, sessions already open may finish or expire, the
+		/// institution's deposit is released.
+		///
+		/// Origin: the registrar.
+		///
+		/// - `request_id`: the request, which must be open.
+		///
+		/// Emits [`Event::RequestClosed`] with `forced: true` (and [`Event::RequestRemoved`] if
+		/// no session is open).
+		#[pallet::call_index(15)]
+		#[pallet::weight(T::WeightInfo::force_close_request())]
+		pub fn force_close_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+			T::RegistrarOrigin::ensure_origin(origin)?;
+			let request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
+			ensure!(request.status == RequestStatus::Open, Error::<T>::RequestClosed);
+			Self::close(request_id, request, true);
 			Ok(())
 		}
 	}
@@ -1475,27 +1604,57 @@ pub mod pallet {
 			Sessions::<T>::insert(session_id, &*session);
 		}
 
-		/// Clears an ended session's payloads, releases its deposit and lets its request go
-		/// if that was the request's last session and the request is closed.
-		fn end_session(session_id: SessionId, session: &SessionOf<T>, mut request: RequestOf<T>) {
+		/// Ends a session in `state` (`Completed` or `Expired`): clears its payloads,
+		/// releases its deposit (the summary then records none held), stores the summary and
+		/// lets its request go if that was the request's last session and the request is
+		/// closed. Returns the deposit released.
+		fn end_session(
+			session_id: SessionId,
+			session: &mut SessionOf<T>,
+			state: SessionState,
+			mut request: RequestOf<T>,
+		) -> BalanceOf<T> {
 			SessionPayloads::<T>::remove(session_id);
-			Self::release(HoldReason::SessionDeposit, &session.holder, session.deposit);
+			let deposit = core::mem::replace(&mut session.deposit, Zero::zero());
+			Self::release(HoldReason::SessionDeposit, &session.holder, deposit);
+			Self::advance(session_id, session, state);
 			request.open_sessions = request.open_sessions.saturating_sub(1);
 			Self::store_or_remove_request(session.request_id, request);
+			deposit
+		}
+
+		/// Closes an open request: releases its deposit, then stores it or lets it go.
+		fn close(request_id: RequestId, mut request: RequestOf<T>, forced: bool) {
+			let deposit_released = Self::release_request_deposit(&mut request);
+			request.status = RequestStatus::Closed;
+			Self::deposit_event(Event::RequestClosed {
+				request_id,
+				institution: request.institution.clone(),
+				forced,
+				deposit_released,
+			});
+			Self::store_or_remove_request(request_id, request);
 		}
 
 		fn store_or_remove_request(request_id: RequestId, request: RequestOf<T>) {
 			if request.status == RequestStatus::Closed && request.open_sessions == 0 {
 				Requests::<T>::remove(request_id);
-				Self::deposit_event(Event::RequestRemoved { request_id });
+				// A closed request released its deposit when it was closed.
+				Self::deposit_event(Event::RequestRemoved {
+					request_id,
+					institution: request.institution,
+					deposit_released: Zero::zero(),
+				});
 			} else {
 				Requests::<T>::insert(request_id, request);
 			}
 		}
 
-		fn release_request_deposit(request: &mut RequestOf<T>) {
+		/// Releases a request's deposit and records that none is held any more.
+		fn release_request_deposit(request: &mut RequestOf<T>) -> BalanceOf<T> {
 			let deposit = core::mem::replace(&mut request.deposit, Zero::zero());
 			Self::release(HoldReason::RequestDeposit, &request.institution, deposit);
+			deposit
 		}
 
 		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
@@ -1505,6 +1664,71 @@ pub mod pallet {
 			// Best effort: the hold was placed by this pallet for this amount, so the whole
 			// amount is there unless a slash took part of it.
 			let _ = T::Currency::release(&reason.into(), who, amount, Precision::BestEffort);
+		}
+
+		/// The pallet's invariants, checked by `try-runtime` after upgrades and after every
+		/// unit test and benchmark test of the pallet:
+		/// - the registry: `IndicatorCount` indicators with ids `0..count`, each code indexed
+		///   to its id;
+		/// - every request's `open_sessions` is the number of its sessions not yet ended, and
+		///   ids are below the next ids;
+		/// - a session's ciphertexts are in state exactly while it is `DataSubmitted` or
+		///   `Compared`; an ended session records no deposit;
+		/// - every participant index entry names a session of that request and holder;
+		/// - the deposit holds of every account with a request or session equal the deposits
+		///   those records hold.
+		#[cfg(any(feature = "try-runtime", test))]
+		pub fn do_try_state() -> Result<(), sp_runtime::TryRuntimeError> {
+			use alloc::collections::BTreeMap;
+			use frame_support::traits::fungible::InspectHold;
+			let count = IndicatorCount::<T>::get();
+			ensure!(Indicators::<T>::iter_keys().count() as u32 == count, "registry size differs from IndicatorCount");
+			for (id, indicator) in Indicators::<T>::iter() {
+				ensure!(id < count, "an indicator id at or above IndicatorCount");
+				ensure!(IndicatorIdByCode::<T>::get(&indicator.code) == Some(id), "an indicator's code is not indexed to it");
+			}
+			ensure!(IndicatorIdByCode::<T>::iter().count() as u32 == count, "stale code index entries");
+
+			let mut open: BTreeMap<RequestId, u32> = BTreeMap::new();
+			let mut held: BTreeMap<(bool, T::AccountId), BalanceOf<T>> = BTreeMap::new();
+			let next_session = NextSessionId::<T>::get();
+			for (session_id, session) in Sessions::<T>::iter() {
+				ensure!(session_id < next_session, "a session id at or above NextSessionId");
+				let ended = matches!(session.state, SessionState::Completed | SessionState::Expired);
+				let with_payload = matches!(session.state, SessionState::DataSubmitted | SessionState::Compared);
+				ensure!(SessionPayloads::<T>::contains_key(session_id) == with_payload, "payload present outside steps 4-5, or missing in them");
+				if ended {
+					ensure!(session.deposit.is_zero(), "an ended session records a deposit");
+				} else {
+					*open.entry(session.request_id).or_default() += 1;
+					ensure!(Requests::<T>::contains_key(session.request_id), "an open session of a missing request");
+				}
+				let entry = held.entry((false, session.holder.clone())).or_insert_with(Zero::zero);
+				*entry = entry.saturating_add(session.deposit);
+			}
+			ensure!(
+				SessionPayloads::<T>::iter_keys().all(|id| Sessions::<T>::contains_key(id)),
+				"a payload without its session"
+			);
+			let next_request = NextRequestId::<T>::get();
+			for (request_id, request) in Requests::<T>::iter() {
+				ensure!(request_id < next_request, "a request id at or above NextRequestId");
+				ensure!(
+					request.open_sessions == open.get(&request_id).copied().unwrap_or(0),
+					"a request's open_sessions differs from its sessions"
+				);
+				let entry = held.entry((true, request.institution.clone())).or_insert_with(Zero::zero);
+				*entry = entry.saturating_add(request.deposit);
+			}
+			for (request_id, holder, session_id) in SessionByParticipant::<T>::iter() {
+				let session = Sessions::<T>::get(session_id).ok_or("a participant entry names a missing session")?;
+				ensure!(session.request_id == request_id && session.holder == holder, "a participant entry names another session");
+			}
+			for ((is_request, who), expected) in held {
+				let reason = if is_request { HoldReason::RequestDeposit } else { HoldReason::SessionDeposit };
+				ensure!(T::Currency::balance_on_hold(&reason.into(), &who) == expected, "a deposit hold differs from the recorded deposits");
+			}
+			Ok(())
 		}
 
 		/// Validates a batch of ciphertexts under `key`: one gcd for the whole batch (see

@@ -91,7 +91,7 @@ pub const ENDOWMENT: Balance = 1_000_000;
 /// widths 0.50 Cel and 10 /min),
 /// the fixture institution is approved, the development verifying keys are set, and the
 /// fixture accounts are endowed.
-pub fn new_test_ext() -> sp_io::TestExternalities {
+pub fn new_test_ext() -> TestExt {
 	use crate::fixtures::{HOLDER, INSTITUTION, OTHER_HOLDER};
 	let genesis = pallet_medical_sharing::GenesisConfig::<Test> {
 		indicators: vec![
@@ -128,5 +128,21 @@ pub fn new_test_ext() -> sp_io::TestExternalities {
 	let mut ext = sp_io::TestExternalities::new(storage);
 	// Events are only recorded from block 1 on.
 	ext.execute_with(|| System::set_block_number(1));
-	ext
+	TestExt(ext)
+}
+
+/// The mock's externalities. Whatever runs in them, a unit test or a benchmark test, is
+/// followed by the pallet's invariant check (`Pallet::do_try_state`, what `try-runtime` runs
+/// on a live chain), so every test also shows that it leaves a consistent state.
+pub struct TestExt(pub sp_io::TestExternalities);
+
+impl TestExt {
+	/// Runs `test`, then checks the pallet's invariants.
+	pub fn execute_with<R>(&mut self, test: impl FnOnce() -> R) -> R {
+		self.0.execute_with(|| {
+			let result = test();
+			MedicalSharing::do_try_state().expect("the pallet's invariants hold after the test");
+			result
+		})
+	}
 }

@@ -91,8 +91,20 @@ fn duplicate_loinc_code_is_refused() {
 #[test]
 fn registry_full_is_refused() {
 	new_test_ext().execute_with(|| {
-		// Ids are assigned from the count: pretend the registry is one short of full.
-		IndicatorCount::<Test>::put(MaxIndicators::get() - 1);
+		// Fill the registry to one short of full (codes unique; their check digits are not
+		// what this test is about, so the fillers are stored past validation).
+		for id in IndicatorCount::<Test>::get()..MaxIndicators::get() - 1 {
+			let filler = Indicator {
+				code: format!("{}-0", 100_000 + id).into_bytes().try_into().unwrap(),
+				name: b"Filler".to_vec().try_into().unwrap(),
+				unit: b"1".to_vec().try_into().unwrap(),
+				scale: 0,
+				lo: 0,
+				hi: 10,
+				min_width: 1,
+			};
+			assert_ok!(Pallet::<Test>::insert_indicator(filler));
+		}
 		assert_ok!(register("1000-9", "Filler", "1", 0, 0, 10));
 		assert_noop!(register("1001-7", "One too many", "1", 0, 0, 10), Error::<Test>::RegistryFull);
 	});
@@ -490,7 +502,15 @@ mod session {
 			assert_eq!(SessionByParticipant::<Test>::get(0, account(HOLDER)), Some(0));
 			assert_eq!(held(HOLDER), SessionDeposit::get());
 			System::assert_last_event(
-				Event::SessionOpened { session_id: 0, request_id: 0, holder: account(HOLDER), expires_at: 51 }.into(),
+				Event::SessionOpened {
+					session_id: 0,
+					request_id: 0,
+					holder: account(HOLDER),
+					institution: account(INSTITUTION),
+					expires_at: 51,
+					deposit: SessionDeposit::get(),
+				}
+				.into(),
 			);
 			// Step 4.
 			let (data, encoded) = encrypted_data(&fixture);
@@ -631,6 +651,134 @@ mod session {
 			assert_eq!(Requests::<Test>::get(0).unwrap().status, RequestStatus::Closed);
 			System::set_block_number(1 + SessionLifetime::get() + 1);
 			assert_ok!(MedicalSharing::clean_up_session(signed(OTHER_HOLDER), 0));
+			assert!(!Requests::<Test>::contains_key(0));
+		});
+	}
+
+	#[test]
+	fn a_holder_rejoins_only_after_its_earlier_session_expired_and_was_cleaned_up() {
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			assert_noop!(submit_eligibility(fixture, 0), Error::<Test>::AlreadyParticipating);
+			System::set_block_number(1 + SessionLifetime::get() + 1);
+			assert_noop!(submit_eligibility(fixture, 0), Error::<Test>::PreviousSessionNotCleanedUp);
+			assert_ok!(MedicalSharing::clean_up_session(signed(OTHER_HOLDER), 0));
+			System::assert_last_event(
+				Event::SessionExpired {
+					session_id: 0,
+					request_id: 0,
+					holder: account(HOLDER),
+					deposit_released: SessionDeposit::get(),
+				}
+				.into(),
+			);
+			// The summary records that nothing is held any more.
+			assert_eq!(Sessions::<Test>::get(0).unwrap().deposit, 0);
+			assert_ok!(submit_eligibility(fixture, 0));
+			assert_eq!(SessionByParticipant::<Test>::get(0, account(HOLDER)), Some(1));
+			assert_eq!(held(HOLDER), SessionDeposit::get());
+			assert_eq!(Requests::<Test>::get(0).unwrap().open_sessions, 1);
+			assert_eq!(Sessions::<Test>::get(0).unwrap().state, SessionState::Expired);
+		});
+		// A completed session is the holder's one answer to the request.
+		with_request(|fixture| {
+			let comparison = through_comparison(fixture);
+			let result = result(fixture, &comparison);
+			assert_ok!(MedicalSharing::submit_result(signed(HOLDER), 0, BoundedVec::truncate_from(result)));
+			System::assert_last_event(
+				Event::SessionCompleted {
+					session_id: 0,
+					request_id: 0,
+					holder: account(HOLDER),
+					institution: account(INSTITUTION),
+					result_hash: Sessions::<Test>::get(0).unwrap().result_hash.unwrap(),
+					deposit_released: SessionDeposit::get(),
+				}
+				.into(),
+			);
+			assert_eq!(Sessions::<Test>::get(0).unwrap().deposit, 0);
+			assert_noop!(submit_eligibility(fixture, 0), Error::<Test>::AlreadyParticipating);
+			System::set_block_number(1 + SessionLifetime::get() + 1);
+			assert_noop!(submit_eligibility(fixture, 0), Error::<Test>::AlreadyParticipating);
+		});
+	}
+
+	#[test]
+	fn the_registrar_revokes_an_institution() {
+		with_request(|fixture| {
+			assert_noop!(MedicalSharing::revoke_institution(signed(HOLDER), account(INSTITUTION)), DispatchError::BadOrigin);
+			assert_noop!(
+				MedicalSharing::revoke_institution(RuntimeOrigin::root(), account(HOLDER)),
+				Error::<Test>::NotApprovedInstitution
+			);
+			assert_ok!(submit_eligibility(fixture, 0));
+			let (_, encoded) = encrypted_data(fixture);
+			assert_ok!(submit_data(0, encoded));
+			let data: Vec<Ciphertext> = {
+				let payload = SessionPayloads::<Test>::get(0).unwrap();
+				let key = medshare_paillier::PublicKey::from_encoded(&payload.holder_key.key).unwrap();
+				payload.encrypted_data.iter().map(|c| key.ciphertext_from_encoded(c).unwrap()).collect()
+			};
+			let (outputs, proof) = comparison(fixture, &data);
+
+			assert_ok!(MedicalSharing::revoke_institution(RuntimeOrigin::root(), account(INSTITUTION)));
+			System::assert_last_event(Event::InstitutionRevoked { institution: account(INSTITUTION) }.into());
+			assert!(!Institutions::<Test>::contains_key(account(INSTITUTION)));
+			assert_noop!(
+				MedicalSharing::revoke_institution(RuntimeOrigin::root(), account(INSTITUTION)),
+				Error::<Test>::NotApprovedInstitution
+			);
+			// No new request, no new holder, no comparison of the open session.
+			assert_noop!(create_request(fixture), Error::<Test>::NotApprovedInstitution);
+			assert_noop!(submit_eligibility(fixture, 1), Error::<Test>::InstitutionRevoked);
+			assert_noop!(submit_comparison_as(INSTITUTION, outputs, proof), Error::<Test>::InstitutionRevoked);
+			// The session expires and its deposit comes back; the request's once it expires.
+			System::set_block_number(1 + SessionLifetime::get() + 1);
+			assert_ok!(MedicalSharing::clean_up_session(signed(OTHER_HOLDER), 0));
+			assert_eq!(held(HOLDER), 0);
+			System::set_block_number(1 + 100 + 1);
+			assert_ok!(MedicalSharing::clean_up_request(signed(OTHER_HOLDER), 0));
+			System::assert_last_event(
+				Event::RequestRemoved {
+					request_id: 0,
+					institution: account(INSTITUTION),
+					deposit_released: RequestDeposit::get(),
+				}
+				.into(),
+			);
+			assert_eq!(held(INSTITUTION), 0);
+		});
+	}
+
+	#[test]
+	fn the_registrar_force_closes_a_request() {
+		with_request(|fixture| {
+			assert_noop!(MedicalSharing::force_close_request(signed(INSTITUTION), 0), DispatchError::BadOrigin);
+			assert_noop!(MedicalSharing::force_close_request(RuntimeOrigin::root(), 7), Error::<Test>::RequestNotFound);
+			assert_ok!(submit_eligibility(fixture, 0));
+			assert_ok!(MedicalSharing::force_close_request(RuntimeOrigin::root(), 0));
+			System::assert_last_event(
+				Event::RequestClosed {
+					request_id: 0,
+					institution: account(INSTITUTION),
+					forced: true,
+					deposit_released: RequestDeposit::get(),
+				}
+				.into(),
+			);
+			assert_eq!(held(INSTITUTION), 0);
+			assert_eq!(Requests::<Test>::get(0).unwrap().deposit, 0);
+			assert_noop!(MedicalSharing::force_close_request(RuntimeOrigin::root(), 0), Error::<Test>::RequestClosed);
+			assert_noop!(MedicalSharing::close_request(signed(INSTITUTION), 0), Error::<Test>::RequestClosed);
+			assert_noop!(submit_eligibility(fixture, 1), Error::<Test>::RequestClosed);
+			// The open session may still finish; with it the request leaves.
+			let (data, encoded) = encrypted_data(fixture);
+			assert_ok!(submit_data(0, encoded));
+			let (outputs, proof) = comparison(fixture, &data);
+			assert_ok!(submit_comparison_as(INSTITUTION, outputs.clone(), proof));
+			assert_ok!(MedicalSharing::submit_result(signed(HOLDER), 0, BoundedVec::truncate_from(result(fixture, &outputs))));
+			assert!(System::events().iter().any(|r| r.event
+				== Event::RequestRemoved { request_id: 0, institution: account(INSTITUTION), deposit_released: 0 }.into()));
 			assert!(!Requests::<Test>::contains_key(0));
 		});
 	}

@@ -45,8 +45,10 @@ pub trait WeightInfo {
 	fn register_holder_key(c: u32, ) -> Weight;
 	fn set_indicator_min_width() -> Weight;
 	fn set_verifying_key() -> Weight;
-	fn create_request() -> Weight;
-	fn submit_eligibility() -> Weight;
+	fn create_request(c: u32, ) -> Weight;
+	fn submit_eligibility(c: u32, ) -> Weight;
+	fn revoke_institution() -> Weight;
+	fn force_close_request() -> Weight;
 	fn submit_encrypted_data(c: u32, ) -> Weight;
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight;
 	fn submit_comparison(g: u32, ) -> Weight;
@@ -139,7 +141,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::Requests` (r:0 w:1)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
-	fn create_request() -> Weight {
+	fn create_request(c: u32, ) -> Weight {
+		let _ = c;
 		// Proof size: measured `62202`, estimated `1821690` bytes.
 		// Fastest run: 164_227_966_000 picoseconds.
 		Weight::from_parts(165_578_055_000, 1821690)
@@ -160,7 +163,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::NextSessionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::Sessions` (r:0 w:1)
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
-	fn submit_eligibility() -> Weight {
+	fn submit_eligibility(c: u32, ) -> Weight {
+		let _ = c;
 		// Proof size: measured `8395`, estimated `9658` bytes.
 		// Fastest run: 29_831_913_000 picoseconds.
 		Weight::from_parts(30_139_518_000, 9658)
@@ -285,6 +289,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	fn revoke_institution() -> Weight {
+		Weight::from_parts(304_070_000, 21220)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	fn force_close_request() -> Weight {
+		Weight::from_parts(1_212_635_000, 9658)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
 	fn clean_up_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
 		// Fastest run: 1_045_758_000 picoseconds.
@@ -344,12 +358,14 @@ impl WeightInfo for () {
 		Weight::from_parts(204_242_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
-	fn create_request() -> Weight {
+	fn create_request(c: u32, ) -> Weight {
+		let _ = c;
 		Weight::from_parts(165_578_055_000, 1821690)
 			.saturating_add(ParityDbWeight::get().reads(705_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
-	fn submit_eligibility() -> Weight {
+	fn submit_eligibility(c: u32, ) -> Weight {
+		let _ = c;
 		Weight::from_parts(30_139_518_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
@@ -384,6 +400,16 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_request() -> Weight {
+		Weight::from_parts(1_212_635_000, 9658)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn revoke_institution() -> Weight {
+		Weight::from_parts(304_070_000, 21220)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn force_close_request() -> Weight {
 		Weight::from_parts(1_212_635_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
