@@ -109,7 +109,7 @@ impl pallet_balances::Config for Runtime {
 const BLOCK_WEIGHT_FEE: Balance = 2 * WEIGHT_REF_TIME_PER_SECOND as Balance;
 
 parameter_types! {
-	/// A full block of length costs what a full block of weight costs (docs/FEES.md): block
+	/// A full block of length costs what a full block of weight costs (docs/CHAIN.md): block
 	/// space is as scarce as block time, and a call whose cost is its bytes (a comparison of
 	/// hundreds of ciphertexts) pays for them.
 	pub const TransactionByteFee: Balance = BLOCK_WEIGHT_FEE / MAX_BLOCK_LENGTH as Balance;
@@ -288,13 +288,19 @@ mod tests {
 	}
 
 	/// Requests and eligibility are charged by their chunks, so a 2-indicator request pays a
-	/// fraction of the largest one (issue 13: it used to pay the largest's weight).
+	/// fraction of the largest one (it used to pay the largest's weight): about a sixth for
+	/// `create_request` and under a third for `submit_eligibility`, whose fixed part (the
+	/// verifying key's preparation on a cold cache, 3 ms) is most of a one-proof call.
 	#[test]
 	fn a_small_request_pays_a_fraction_of_the_largest() {
-		for (small, large) in [(create_request(2), create_request(700)), (submit_eligibility(2), submit_eligibility(700))] {
+		for (call, small, large, bound) in [
+			("create_request", create_request(2), create_request(700), 0.2),
+			("submit_eligibility", submit_eligibility(2), submit_eligibility(700), 1.0 / 3.0),
+		] {
 			let (small, large) = (small.get_dispatch_info().call_weight, large.get_dispatch_info().call_weight);
 			let ratio = small.ref_time() as f64 / large.ref_time() as f64;
-			assert!(ratio < 0.25, "2 indicators cost {ratio:.3} of 700");
+			println!("{call}: 2 indicators cost {ratio:.3} of 700");
+			assert!(ratio < bound, "{call}: 2 indicators cost {ratio:.3} of 700");
 			assert!(small.ref_time() > 0);
 		}
 	}
@@ -329,7 +335,7 @@ mod tests {
 	}
 
 	/// What a whole 700-indicator session costs in fees at the base multiplier, step by step
-	/// (docs/FEES.md quotes this table; `cargo test -p medshare-runtime fees_of_a_session --
+	/// (docs/CHAIN.md quotes this table; `cargo test -p medshare-runtime fees_of_a_session --
 	/// --nocapture` prints it). Length is most of the data and comparison steps' price.
 	#[test]
 	fn fees_of_a_session() {

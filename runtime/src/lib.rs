@@ -162,7 +162,7 @@ pub type UncheckedExtrinsic =
 	generic::UncheckedExtrinsic<Address, RuntimeCall, Signature, TxExtension>;
 /// What a signer signs.
 pub type SignedPayload = generic::SignedPayload<RuntimeCall, TxExtension>;
-/// The storage migrations the next runtime upgrade runs, in order (docs/UPGRADES.md). None
+/// The storage migrations the next runtime upgrade runs, in order (docs/CHAIN.md). None
 /// yet: every pallet's storage is at the version it was created with (the sharing pallet's
 /// is 1).
 pub type Migrations = ();

@@ -40,6 +40,8 @@ use frame_support::{traits::Get, weights::{constants::ParityDbWeight, Weight}};
 /// The weight of each call of `pallet_medical_sharing`.
 pub trait WeightInfo {
 	fn register_indicator() -> Weight;
+	fn revoke_institution() -> Weight;
+	fn force_close_request() -> Weight;
 	fn approve_institution() -> Weight;
 	fn register_institution(c: u32, ) -> Weight;
 	fn register_holder_key(c: u32, ) -> Weight;
@@ -47,8 +49,6 @@ pub trait WeightInfo {
 	fn set_verifying_key() -> Weight;
 	fn create_request(c: u32, ) -> Weight;
 	fn submit_eligibility(c: u32, ) -> Weight;
-	fn revoke_institution() -> Weight;
-	fn force_close_request() -> Weight;
 	fn submit_encrypted_data(c: u32, ) -> Weight;
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight;
 	fn submit_comparison(g: u32, ) -> Weight;
@@ -70,17 +70,39 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn register_indicator() -> Weight {
 		// Proof size: measured `401`, estimated `3495` bytes.
-		// Fastest run: 406_582_000 picoseconds.
-		Weight::from_parts(441_344_000, 3495)
+		// Fastest run: 406_392_000 picoseconds.
+		Weight::from_parts(433_602_000, 3495)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
+	fn revoke_institution() -> Weight {
+		// Proof size: measured `271`, estimated `21220` bytes.
+		// Fastest run: 326_834_000 picoseconds.
+		Weight::from_parts(365_161_000, 21220)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(1_u64))
+	}
+	/// Storage: `MedicalSharing::Requests` (r:1 w:1)
+	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	fn force_close_request() -> Weight {
+		// Proof size: measured `6550`, estimated `9658` bytes.
+		// Fastest run: 1_102_491_000 picoseconds.
+		Weight::from_parts(1_169_451_000, 9658)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn approve_institution() -> Weight {
 		// Proof size: measured `204`, estimated `21220` bytes.
-		// Fastest run: 269_579_000 picoseconds.
-		Weight::from_parts(304_070_000, 21220)
+		// Fastest run: 268_307_000 picoseconds.
+		Weight::from_parts(278_182_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -91,9 +113,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_institution(c: u32, ) -> Weight {
 		// Proof size: measured `295`, estimated `21220` bytes.
-		// Fastest run: 119_875_633_000 picoseconds.
-		Weight::from_parts(128_143_071_052, 21220)
-			.saturating_add(Weight::from_parts(853_005_208_614, 0).saturating_mul(c.into()))
+		// Fastest run: 117_839_890_000 picoseconds.
+		Weight::from_parts(120_161_567_958, 21220)
+			.saturating_add(Weight::from_parts(695_602_251_874, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -104,9 +126,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_holder_key(c: u32, ) -> Weight {
 		// Proof size: measured `54`, estimated `3509` bytes.
-		// Fastest run: 119_946_788_000 picoseconds.
-		Weight::from_parts(135_947_865_166, 3509)
-			.saturating_add(Weight::from_parts(793_687_444_666, 0).saturating_mul(c.into()))
+		// Fastest run: 117_897_845_000 picoseconds.
+		Weight::from_parts(119_736_444_177, 3509)
+			.saturating_add(Weight::from_parts(691_211_786_989, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -114,8 +136,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn set_indicator_min_width() -> Weight {
 		// Proof size: measured `484`, estimated `3591` bytes.
-		// Fastest run: 309_157_000 picoseconds.
-		Weight::from_parts(328_917_000, 3591)
+		// Fastest run: 308_336_000 picoseconds.
+		Weight::from_parts(316_859_000, 3591)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -123,8 +145,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Fastest run: 193_847_000 picoseconds.
-		Weight::from_parts(204_242_000, 0)
+		// Fastest run: 194_027_000 picoseconds.
+		Weight::from_parts(199_135_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
@@ -141,18 +163,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::NextRequestId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::Requests` (r:0 w:1)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
+	/// Component `c` ranges over `[1, 8]`.
 	fn create_request(c: u32, ) -> Weight {
-		let _ = c;
-		// Proof size: measured `62202`, estimated `1821690` bytes.
-		// Fastest run: 164_227_966_000 picoseconds.
-		Weight::from_parts(165_578_055_000, 1821690)
-			.saturating_add(T::DbWeight::get().reads(705_u64))
+		// Proof size: measured `34180`, estimated `21220` bytes.
+		// Fastest run: 23_259_566_000 picoseconds.
+		Weight::from_parts(3_683_633_083, 21220)
+			.saturating_add(Weight::from_parts(20_784_153_516, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(10_u64))
+			.saturating_add(T::DbWeight::get().reads((90_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(0, 235225).saturating_mul(c.into()))
 	}
 	/// Storage: `MedicalSharing::Requests` (r:1 w:1)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionByParticipant` (r:1 w:1)
 	/// Proof: `MedicalSharing::SessionByParticipant` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
+	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::VerifyingKeys` (r:1 w:0)
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:1 w:1)
@@ -161,14 +190,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::NextSessionId` (r:1 w:1)
 	/// Proof: `MedicalSharing::NextSessionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
-	/// Storage: `MedicalSharing::Sessions` (r:0 w:1)
-	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
+	/// Component `c` ranges over `[1, 8]`.
 	fn submit_eligibility(c: u32, ) -> Weight {
-		let _ = c;
-		// Proof size: measured `8395`, estimated `9658` bytes.
-		// Fastest run: 29_831_913_000 picoseconds.
-		Weight::from_parts(30_139_518_000, 9658)
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Proof size: measured `2179`, estimated `21220` bytes.
+		// Fastest run: 6_177_734_000 picoseconds.
+		Weight::from_parts(2_768_144_910, 21220)
+			.saturating_add(Weight::from_parts(3_495_348_512, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
 	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
@@ -186,9 +214,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data(c: u32, ) -> Weight {
 		// Proof size: measured `5214`, estimated `20961` bytes.
-		// Fastest run: 54_725_557_000 picoseconds.
-		Weight::from_parts(30_289_192_535, 20961)
-			.saturating_add(Weight::from_parts(25_792_702_577, 0).saturating_mul(c.into()))
+		// Fastest run: 54_584_338_000 picoseconds.
+		Weight::from_parts(32_824_036_805, 20961)
+			.saturating_add(Weight::from_parts(24_514_786_994, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -207,9 +235,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
 		// Proof size: measured `18018`, estimated `20961` bytes.
-		// Fastest run: 235_042_095_000 picoseconds.
-		Weight::from_parts(162_519_259_670, 20961)
-			.saturating_add(Weight::from_parts(90_777_562_667, 0).saturating_mul(c.into()))
+		// Fastest run: 234_177_316_000 picoseconds.
+		Weight::from_parts(152_305_756_508, 20961)
+			.saturating_add(Weight::from_parts(92_483_932_867, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -217,6 +245,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::Requests` (r:1 w:0)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:1 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
@@ -225,17 +255,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Component `g` ranges over `[1, 88]`.
 	fn submit_comparison(g: u32, ) -> Weight {
-		// Proof size: measured `5251`, estimated `919709` bytes.
-		// Fastest run: 41_488_075_000 picoseconds.
-		Weight::from_parts(57_860_179_642, 919709)
-			.saturating_add(Weight::from_parts(3_634_138_877, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `5357`, estimated `919709` bytes.
+		// Fastest run: 41_416_359_000 picoseconds.
+		Weight::from_parts(55_038_524_230, 919709)
+			.saturating_add(Weight::from_parts(3_615_319_804, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::Requests` (r:1 w:0)
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
+	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:1 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Storage: `System::BlockHash` (r:1 w:0)
@@ -244,11 +276,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Component `g` ranges over `[1, 44]`.
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		// Proof size: measured `18060`, estimated `919709` bytes.
-		// Fastest run: 291_370_094_000 picoseconds.
-		Weight::from_parts(344_020_621_077, 919709)
-			.saturating_add(Weight::from_parts(26_141_064_405, 0).saturating_mul(g.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size: measured `18166`, estimated `919709` bytes.
+		// Fastest run: 289_993_816_000 picoseconds.
+		Weight::from_parts(317_386_184_127, 919709)
+			.saturating_add(Weight::from_parts(27_354_875_644, 0).saturating_mul(g.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
@@ -265,8 +297,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof size: measured `24380`, estimated `21220` bytes.
-		// Fastest run: 2_802_438_000 picoseconds.
-		Weight::from_parts(2_940_241_000, 21220)
+		// Fastest run: 2_810_730_000 picoseconds.
+		Weight::from_parts(2_904_238_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -278,8 +310,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn close_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_089_813_000 picoseconds.
-		Weight::from_parts(1_212_635_000, 9658)
+		// Fastest run: 1_097_004_000 picoseconds.
+		Weight::from_parts(1_165_846_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -289,20 +321,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
-	fn revoke_institution() -> Weight {
-		Weight::from_parts(304_070_000, 21220)
-			.saturating_add(T::DbWeight::get().reads(1_u64))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-	}
-	fn force_close_request() -> Weight {
-		Weight::from_parts(1_212_635_000, 9658)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
-	}
 	fn clean_up_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_045_758_000 picoseconds.
-		Weight::from_parts(1_136_292_000, 9658)
+		// Fastest run: 1_050_535_000 picoseconds.
+		Weight::from_parts(1_113_628_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -318,8 +340,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn clean_up_session() -> Weight {
 		// Proof size: measured `6851`, estimated `9658` bytes.
-		// Fastest run: 1_289_068_000 picoseconds.
-		Weight::from_parts(1_428_575_000, 9658)
+		// Fastest run: 1_276_620_000 picoseconds.
+		Weight::from_parts(1_318_872_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -328,99 +350,101 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_indicator() -> Weight {
-		Weight::from_parts(441_344_000, 3495)
+		Weight::from_parts(433_602_000, 3495)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(3_u64))
-	}
-	fn approve_institution() -> Weight {
-		Weight::from_parts(304_070_000, 21220)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn register_institution(c: u32, ) -> Weight {
-		Weight::from_parts(128_143_071_052, 21220)
-			.saturating_add(Weight::from_parts(853_005_208_614, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn register_holder_key(c: u32, ) -> Weight {
-		Weight::from_parts(135_947_865_166, 3509)
-			.saturating_add(Weight::from_parts(793_687_444_666, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn set_indicator_min_width() -> Weight {
-		Weight::from_parts(328_917_000, 3591)
-			.saturating_add(ParityDbWeight::get().reads(1_u64))
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn set_verifying_key() -> Weight {
-		Weight::from_parts(204_242_000, 0)
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
-	}
-	fn create_request(c: u32, ) -> Weight {
-		let _ = c;
-		Weight::from_parts(165_578_055_000, 1821690)
-			.saturating_add(ParityDbWeight::get().reads(705_u64))
-			.saturating_add(ParityDbWeight::get().writes(4_u64))
-	}
-	fn submit_eligibility(c: u32, ) -> Weight {
-		let _ = c;
-		Weight::from_parts(30_139_518_000, 9658)
-			.saturating_add(ParityDbWeight::get().reads(6_u64))
-			.saturating_add(ParityDbWeight::get().writes(6_u64))
-	}
-	fn submit_encrypted_data(c: u32, ) -> Weight {
-		Weight::from_parts(30_289_192_535, 20961)
-			.saturating_add(Weight::from_parts(25_792_702_577, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		Weight::from_parts(162_519_259_670, 20961)
-			.saturating_add(Weight::from_parts(90_777_562_667, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn submit_comparison(g: u32, ) -> Weight {
-		Weight::from_parts(57_860_179_642, 919709)
-			.saturating_add(Weight::from_parts(3_634_138_877, 0).saturating_mul(g.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		Weight::from_parts(344_020_621_077, 919709)
-			.saturating_add(Weight::from_parts(26_141_064_405, 0).saturating_mul(g.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn submit_result() -> Weight {
-		Weight::from_parts(2_940_241_000, 21220)
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
-	}
-	fn close_request() -> Weight {
-		Weight::from_parts(1_212_635_000, 9658)
-			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn revoke_institution() -> Weight {
-		Weight::from_parts(304_070_000, 21220)
+		Weight::from_parts(365_161_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_close_request() -> Weight {
-		Weight::from_parts(1_212_635_000, 9658)
+		Weight::from_parts(1_169_451_000, 9658)
+			.saturating_add(ParityDbWeight::get().reads(3_u64))
+			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn approve_institution() -> Weight {
+		Weight::from_parts(278_182_000, 21220)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn register_institution(c: u32, ) -> Weight {
+		Weight::from_parts(120_161_567_958, 21220)
+			.saturating_add(Weight::from_parts(695_602_251_874, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn register_holder_key(c: u32, ) -> Weight {
+		Weight::from_parts(119_736_444_177, 3509)
+			.saturating_add(Weight::from_parts(691_211_786_989, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_indicator_min_width() -> Weight {
+		Weight::from_parts(316_859_000, 3591)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn set_verifying_key() -> Weight {
+		Weight::from_parts(199_135_000, 0)
+			.saturating_add(ParityDbWeight::get().writes(1_u64))
+	}
+	fn create_request(c: u32, ) -> Weight {
+		Weight::from_parts(3_683_633_083, 21220)
+			.saturating_add(Weight::from_parts(20_784_153_516, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(10_u64))
+			.saturating_add(ParityDbWeight::get().reads((90_u64).saturating_mul(c.into())))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
+			.saturating_add(Weight::from_parts(0, 235225).saturating_mul(c.into()))
+	}
+	fn submit_eligibility(c: u32, ) -> Weight {
+		Weight::from_parts(2_768_144_910, 21220)
+			.saturating_add(Weight::from_parts(3_495_348_512, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(8_u64))
+			.saturating_add(ParityDbWeight::get().writes(6_u64))
+	}
+	fn submit_encrypted_data(c: u32, ) -> Weight {
+		Weight::from_parts(32_824_036_805, 20961)
+			.saturating_add(Weight::from_parts(24_514_786_994, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
+		Weight::from_parts(152_305_756_508, 20961)
+			.saturating_add(Weight::from_parts(92_483_932_867, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn submit_comparison(g: u32, ) -> Weight {
+		Weight::from_parts(55_038_524_230, 919709)
+			.saturating_add(Weight::from_parts(3_615_319_804, 0).saturating_mul(g.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn submit_comparison_long_key(g: u32, ) -> Weight {
+		Weight::from_parts(317_386_184_127, 919709)
+			.saturating_add(Weight::from_parts(27_354_875_644, 0).saturating_mul(g.into()))
+			.saturating_add(ParityDbWeight::get().reads(6_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn submit_result() -> Weight {
+		Weight::from_parts(2_904_238_000, 21220)
+			.saturating_add(ParityDbWeight::get().reads(5_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn close_request() -> Weight {
+		Weight::from_parts(1_165_846_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_request() -> Weight {
-		Weight::from_parts(1_136_292_000, 9658)
+		Weight::from_parts(1_113_628_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_session() -> Weight {
-		Weight::from_parts(1_428_575_000, 9658)
+		Weight::from_parts(1_318_872_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
