@@ -4,7 +4,7 @@ use frame_support::{
 	derive_impl,
 	dispatch::DispatchClass,
 	parameter_types,
-	traits::{ConstBool, ConstU32, ConstU64, ConstU8, VariantCountOf},
+	traits::{ConstBool, ConstU32, ConstU64, ConstU8, LinearStoragePrice, VariantCountOf},
 	weights::{
 		constants::{ParityDbWeight, WEIGHT_REF_TIME_PER_SECOND},
 		ConstantMultiplier, IdentityFee, Weight,
@@ -152,10 +152,13 @@ parameter_types! {
 	pub const MaxComparisonCiphertexts: u32 = 176;
 	/// 700 two-bit outcomes fit one ciphertext under any accepted institution key.
 	pub const MaxResultCiphertexts: u32 = 1;
-	/// Held per request: it pays for up to 8 statements and commitments in state.
-	pub const RequestDeposit: Balance = 10 * UNIT;
-	/// Held per open session: up to ~0.8 MB of ciphertexts live in state meanwhile.
-	pub const SessionDeposit: Balance = 5 * UNIT;
+	/// A deposit is 1 UNIT plus 10 micro UNIT per byte kept in state: a request of 700
+	/// indicators holds about 1.06 UNIT, a session's 700 ciphertexts and comparison under a
+	/// 2048-bit key about 5.55 UNIT while the session is open (docs/CHAIN.md).
+	pub const DepositBase: Balance = UNIT;
+	pub const DepositPerByte: Balance = 10 * MICRO_UNIT;
+	/// An ended session's summary stays 60 days (the longest request lifetime, doubled).
+	pub const SummaryRetention: BlockNumber = 60 * DAYS;
 	pub const MinRequestLifetime: BlockNumber = 10;
 	pub const MaxRequestLifetime: BlockNumber = 30 * DAYS;
 	/// A session has a day to complete.
@@ -172,8 +175,8 @@ impl pallet_medical_sharing::Config for Runtime {
 	type MaxChunks = MaxChunks;
 	type MaxComparisonCiphertexts = MaxComparisonCiphertexts;
 	type MaxResultCiphertexts = MaxResultCiphertexts;
-	type RequestDeposit = RequestDeposit;
-	type SessionDeposit = SessionDeposit;
+	type StoragePrice = LinearStoragePrice<DepositBase, DepositPerByte, Balance>;
+	type SummaryRetention = SummaryRetention;
 	type MinRequestLifetime = MinRequestLifetime;
 	type MaxRequestLifetime = MaxRequestLifetime;
 	type SessionLifetime = SessionLifetime;
@@ -332,6 +335,34 @@ mod tests {
 			assert!(Update::convert(raised) < raised);
 			assert_eq!(Update::convert(Multiplier::one()), Multiplier::one());
 		});
+	}
+
+	/// Deposits pay for the bytes kept: beyond the base, a session's data deposit is its
+	/// bytes times the byte price (docs/CHAIN.md quotes the printed figures).
+	#[test]
+	fn deposits_grow_with_the_bytes_kept() {
+		use pallet_medical_sharing::{EncodedPublicKey, EncodedRingPedersen, RegisteredKey, SessionPayload};
+		let unit = |deposit: Balance| deposit as f64 / UNIT as f64;
+		let payload = |indicators: u32| SessionPayload {
+			holder_key: RegisteredKey {
+				key: EncodedPublicKey::new(vec![0xff; 256]).expect("fits"),
+				ring_pedersen: EncodedRingPedersen {
+					s: medshare_paillier::EncodedBases::new(vec![1; 16 * 256]).expect("fits"),
+					t: medshare_paillier::EncodedResidue::new(vec![1; 256]).expect("fits"),
+				},
+				key_hash: Default::default(),
+			},
+			encrypted_data: BoundedVec::truncate_from(ciphertexts(indicators, 256)),
+			comparison: Default::default(),
+		};
+		let bytes = |indicators: u32| MedicalSharing::payload_len(&payload(indicators), indicators);
+		let (small, large) = (bytes(2), bytes(700));
+		let (small_deposit, large_deposit) = (MedicalSharing::deposit_for(small), MedicalSharing::deposit_for(large));
+		println!("session data, 2 indicators: {small} bytes, {:.4} UNIT", unit(small_deposit));
+		println!("session data, 700 indicators: {large} bytes, {:.4} UNIT", unit(large_deposit));
+		assert_eq!(large_deposit - DepositBase::get(), DepositPerByte::get() * large as Balance);
+		assert_eq!(small_deposit - DepositBase::get(), DepositPerByte::get() * small as Balance);
+		assert!(large > 50 * small, "{large} vs {small}");
 	}
 
 	/// What a whole 700-indicator session costs in fees at the base multiplier, step by step

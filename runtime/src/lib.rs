@@ -49,6 +49,8 @@ pub type Hash = sp_core::H256;
 pub const UNIT: Balance = 1_000_000_000_000;
 /// A thousandth of a unit.
 pub const MILLI_UNIT: Balance = UNIT / 1_000;
+/// A millionth of a UNIT.
+pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
 /// The smallest balance an account may hold.
 pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
 

@@ -15,7 +15,7 @@
 use super::*;
 use crate::fixtures::{self, Fixture};
 use alloc::{vec, vec::Vec};
-use codec::Decode;
+use codec::{Decode, Encode};
 use frame_benchmarking::v2::*;
 use frame_support::{
 	traits::{
@@ -188,26 +188,22 @@ fn request_prefix<T: Config>(
 fn stored_request<T: Config>(institution: &T::AccountId, count: u32) -> RequestId {
 	let request_id = NextRequestId::<T>::get();
 	NextRequestId::<T>::put(request_id + 1);
-	let deposit = T::RequestDeposit::get();
-	T::Currency::hold(&HoldReason::RequestDeposit.into(), institution, deposit).expect("funded");
 	let chunks = medshare_zk::statement::chunk_count(count as usize);
 	let now = frame_system::Pallet::<T>::block_number();
-	Requests::<T>::insert(
-		request_id,
-		Request {
-			institution: institution.clone(),
-			indicators: BoundedVec::truncate_from(
-				(0..count).map(|id| RequestedIndicator { id, min_width: 1 }).collect(),
-			),
-			statements: BoundedVec::truncate_from(vec![[0u8; 32]; chunks]),
-			range_commitments: BoundedVec::truncate_from(vec![[0u8; 32]; chunks]),
-			created_at: now,
-			expires_at: now.saturating_add(T::MinRequestLifetime::get()),
-			deposit,
-			open_sessions: 0,
-			status: RequestStatus::Open,
-		},
-	);
+	let mut request = Request {
+		institution: institution.clone(),
+		indicators: BoundedVec::truncate_from((0..count).map(|id| RequestedIndicator { id, min_width: 1 }).collect()),
+		statements: BoundedVec::truncate_from(vec![[0u8; 32]; chunks]),
+		range_commitments: BoundedVec::truncate_from(vec![[0u8; 32]; chunks]),
+		created_at: now,
+		expires_at: now.saturating_add(T::MinRequestLifetime::get()),
+		deposit: Zero::zero(),
+		open_sessions: 0,
+		status: RequestStatus::Open,
+	};
+	request.deposit = Pallet::<T>::deposit_for(request.encoded_size());
+	T::Currency::hold(&HoldReason::RequestDeposit.into(), institution, request.deposit).expect("funded");
+	Requests::<T>::insert(request_id, request);
 	request_id
 }
 
@@ -225,8 +221,6 @@ fn stored_session_committed<T: Config>(
 ) -> SessionId {
 	let session_id = NextSessionId::<T>::get();
 	NextSessionId::<T>::put(session_id + 1);
-	let deposit = T::SessionDeposit::get();
-	T::Currency::hold(&HoldReason::SessionDeposit.into(), holder, deposit).expect("funded");
 	Requests::<T>::mutate(request_id, |request| {
 		if let Some(request) = request {
 			request.open_sessions += 1;
@@ -241,8 +235,10 @@ fn stored_session_committed<T: Config>(
 		BoundedVec::truncate_from(data_commitments),
 		now,
 		now.saturating_add(T::SessionLifetime::get()),
-		deposit,
+		Zero::zero(),
 	);
+	session.deposit = Pallet::<T>::deposit_for(Pallet::<T>::session_record_len(&session));
+	T::Currency::hold(&HoldReason::SessionDeposit.into(), holder, session.deposit).expect("funded");
 	session.state = state;
 	Sessions::<T>::insert(session_id, session);
 	session_id
@@ -618,6 +614,34 @@ mod benchmarks {
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Expired));
 		assert!(!SessionPayloads::<T>::contains_key(session_id));
+	}
+
+	/// A completed session's summary with its participant index entry, past its retention.
+	#[benchmark]
+	fn prune_session() {
+		let fixture = fixtures::large();
+		let who = institution::<T>(&fixture);
+		let request_id = stored_request::<T>(&who, T::MaxIndicatorsPerRequest::get());
+		let holder = funded::<T>(fixtures::HOLDER);
+		let commitments = vec![[0u8; 32]; T::MaxChunks::get() as usize];
+		let session_id = stored_session_committed::<T>(request_id, &holder, SessionState::Compared, commitments);
+		store_payload::<T>(session_id, &fixture, 1, 2);
+		Pallet::<T>::submit_result(
+			RawOrigin::Signed(holder).into(),
+			session_id,
+			BoundedVec::truncate_from(ciphertexts(&public_key(&fixture), 1, 3)),
+		)
+		.expect("the session completes");
+		let later = frame_system::Pallet::<T>::block_number()
+			.saturating_add(T::SummaryRetention::get())
+			.saturating_add(BlockNumberFor::<T>::one());
+		frame_system::Pallet::<T>::set_block_number(later);
+		let caller = funded::<T>([0x66; 32]);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(caller), session_id);
+
+		assert!(!Sessions::<T>::contains_key(session_id));
 	}
 
 	impl_benchmark_test_suite!(Pallet, crate::mock::new_test_ext(), crate::mock::Test);

@@ -24,12 +24,14 @@
 //! Pi^mod (a Paillier-Blum modulus) and Pi^prm (ring-Pedersen parameters), bound to this
 //! chain's genesis hash and the registering account, verified natively through the
 //! `medshare-paillier` host functions.
-//! - Anyone: [`Pallet::clean_up_session`], [`Pallet::clean_up_request`] once expired.
+//! - Anyone: [`Pallet::clean_up_session`], [`Pallet::clean_up_request`] once expired,
+//!   [`Pallet::prune_session`] once an ended session's retention has passed; free when they
+//!   succeed.
 //!
 //! A session moves Eligible -> DataSubmitted -> Compared -> Completed (or Expired); a call in
 //! the wrong state, by the wrong account, after expiry or with malformed input fails with its
-//! own error and changes nothing. Requests and open sessions hold a deposit, released when
-//! they end.
+//! own error and changes nothing. Requests and open sessions hold a deposit priced by the
+//! bytes they keep in state (`Config::StoragePrice`), released when they end.
 
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -82,7 +84,8 @@ pub mod pallet {
 	use medshare_zk::link::{LinkContext, LinkError};
 	use medshare_zk::VerifyError;
 	use sp_core::H256;
-	use sp_runtime::traits::{Saturating, Zero};
+	use frame_support::traits::Footprint;
+	use sp_runtime::traits::{Convert, Saturating, Zero};
 
 	/// Balance type of the deposit currency.
 	pub type BalanceOf<T> =
@@ -171,13 +174,18 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxResultCiphertexts: Get<u32>;
 
-		/// Held from an institution for each request until it is closed or cleaned up.
-		#[pallet::constant]
-		type RequestDeposit: Get<BalanceOf<Self>>;
+		/// The price of keeping bytes in state, charged as a deposit held while they are kept
+		/// (for example `LinearStoragePrice<Base, PerByte, Balance>`): an institution holds it
+		/// for its request, a holder for its open session, first for the session's record and
+		/// then, from step 4, also for the session's ciphertexts (its own and the comparison to
+		/// come). Every footprint is one item of the bytes its values encode to.
+		type StoragePrice: Convert<Footprint, BalanceOf<Self>>;
 
-		/// Held from a holder for each open session (its ciphertexts live in state meanwhile).
+		/// Blocks an ended session's summary stays in state before anyone may prune it
+		/// ([`Pallet::prune_session`]); at least `MaxRequestLifetime`, so that pruning never
+		/// lets a holder answer an open request twice.
 		#[pallet::constant]
-		type SessionDeposit: Get<BalanceOf<Self>>;
+		type SummaryRetention: Get<BlockNumberFor<Self>>;
 
 		/// The shortest lifetime a request may be given, in blocks.
 		#[pallet::constant]
@@ -392,6 +400,14 @@ pub mod pallet {
 			/// The holder's deposit, released.
 			deposit_released: BalanceOf<T>,
 		},
+		/// An ended session's summary and participant entry left state after the retention
+		/// period.
+		SessionPruned {
+			/// The session.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+		},
 		/// A request was closed, by its institution or by the registrar: no new sessions; its
 		/// deposit is released.
 		RequestClosed {
@@ -556,6 +572,11 @@ pub mod pallet {
 		SessionNotExpired,
 		/// The session has already ended (completed or expired).
 		SessionEnded,
+		/// The session has not ended: only a completed or expired session's summary is pruned.
+		SessionNotEnded,
+		/// The session ended less than `SummaryRetention` blocks ago; its summary stays until
+		/// then.
+		SummaryRetained,
 		/// The number of ciphertexts is not what this step needs for the request and key.
 		WrongCiphertextCount,
 		/// The account cannot pay the deposit.
@@ -810,6 +831,10 @@ pub mod pallet {
 				"MaxResultCiphertexts must cover the largest request under the smallest key"
 			);
 			assert!(T::MinRequestLifetime::get() <= T::MaxRequestLifetime::get());
+			assert!(
+				T::SummaryRetention::get() >= T::MaxRequestLifetime::get(),
+				"summaries must outlive every request they could be rejoined from"
+			);
 			// `submit_result` is weighed for a one-ciphertext result.
 			assert!(
 				medshare_paillier::result_ciphertext_count(bits, indicators) == 1,
@@ -933,7 +958,7 @@ pub mod pallet {
 		/// Posts a research request (step 1): the indicators asked for, with hidden ranges
 		/// committed in `range_commitments` and proven to respect every indicator's domain and
 		/// minimum width. The pallet computes the request statement S of each chunk itself and
-		/// stores it for holders. Holds `RequestDeposit`.
+		/// stores it for holders. Holds the storage price of the request's bytes.
 		///
 		/// Origin: an approved institution with a registered key.
 		///
@@ -989,28 +1014,27 @@ pub mod pallet {
 				medshare_zk::verify::verify(&key, proof, &[*statement, *commitment]).map_err(Error::<T>::from)?;
 			}
 
-			let deposit = T::RequestDeposit::get();
-			T::Currency::hold(&HoldReason::RequestDeposit.into(), &institution, deposit)
-				.map_err(|_| Error::<T>::InsufficientDeposit)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let expires_at = now.saturating_add(lifetime);
+			let indicator_ids = BoundedVec::truncate_from(indicators.iter().map(|i| i.id).collect());
+			let mut request = Request {
+				institution: institution.clone(),
+				indicators,
+				statements: BoundedVec::truncate_from(statements),
+				range_commitments,
+				created_at: now,
+				expires_at,
+				deposit: Zero::zero(),
+				open_sessions: 0,
+				status: RequestStatus::Open,
+			};
+			let deposit = Self::deposit_for(request.encoded_size());
+			T::Currency::hold(&HoldReason::RequestDeposit.into(), &institution, deposit)
+				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+			request.deposit = deposit;
 			let request_id = NextRequestId::<T>::get();
 			NextRequestId::<T>::put(request_id.saturating_add(1));
-			let indicator_ids = BoundedVec::truncate_from(indicators.iter().map(|i| i.id).collect());
-			Requests::<T>::insert(
-				request_id,
-				Request {
-					institution: institution.clone(),
-					indicators,
-					statements: BoundedVec::truncate_from(statements),
-					range_commitments,
-					created_at: now,
-					expires_at,
-					deposit,
-					open_sessions: 0,
-					status: RequestStatus::Open,
-				},
-			);
+			Requests::<T>::insert(request_id, request);
 			Self::deposit_event(Event::RequestCreated {
 				request_id,
 				institution,
@@ -1024,8 +1048,8 @@ pub mod pallet {
 
 		/// Proves the holder's eligibility for a request and opens a session (steps 2-3):
 		/// per chunk, the data commitment h and a proof that the committed values lie in the
-		/// indicators' domains, bound to this request, this holder and `nonce`. Holds
-		/// `SessionDeposit`.
+		/// indicators' domains, bound to this request, this holder and `nonce`. Holds the
+		/// storage price of the session's record.
 		///
 		/// Origin: the holder (any account but the request's institution), once per request.
 		///
@@ -1073,20 +1097,20 @@ pub mod pallet {
 					.map_err(Error::<T>::from)?;
 			}
 
-			let deposit = T::SessionDeposit::get();
+			let expires_at = now.saturating_add(T::SessionLifetime::get());
+			let mut session =
+				Session::opened(request_id, holder.clone(), nonce, data_commitments, now, expires_at, Zero::zero());
+			let deposit = Self::deposit_for(Self::session_record_len(&session));
 			T::Currency::hold(&HoldReason::SessionDeposit.into(), &holder, deposit)
 				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+			session.deposit = deposit;
 			request.open_sessions = request.open_sessions.saturating_add(1);
 			let request_institution = request.institution.clone();
 			Requests::<T>::insert(request_id, request);
 			let session_id = NextSessionId::<T>::get();
 			NextSessionId::<T>::put(session_id.saturating_add(1));
-			let expires_at = now.saturating_add(T::SessionLifetime::get());
 			SessionByParticipant::<T>::insert(request_id, &holder, session_id);
-			Sessions::<T>::insert(
-				session_id,
-				Session::opened(request_id, holder.clone(), nonce, data_commitments, now, expires_at, deposit),
-			);
+			Sessions::<T>::insert(session_id, session);
 			Self::deposit_event(Event::SessionOpened {
 				session_id,
 				request_id,
@@ -1102,7 +1126,8 @@ pub mod pallet {
 		/// one ciphertext E_U(m_i) per requested indicator, in request order, with the link
 		/// proof (Pi^link, PROTOCOL.md 9.2) that each holds exactly the value the session's
 		/// eligibility proof committed to. The proof is verified natively, batched; the session
-		/// records the key it used.
+		/// records the key it used. The holder's deposit grows to the storage price of the
+		/// session's ciphertexts, its own and the comparison's to come.
 		///
 		/// Origin: the session's holder, with a key registered by
 		/// [`Pallet::register_holder_key`], while the session is `Eligible` and unexpired.
@@ -1144,11 +1169,19 @@ pub mod pallet {
 			let data_hash = Self::hash_of(&ciphertexts);
 			session.holder_key_hash = Some(holder_key.key_hash);
 			session.data_hash = Some(data_hash);
-			Self::advance(session_id, &mut session, SessionState::DataSubmitted);
-			SessionPayloads::<T>::insert(
-				session_id,
-				SessionPayload { holder_key, encrypted_data: ciphertexts, comparison: Default::default() },
+			let payload = SessionPayload { holder_key, encrypted_data: ciphertexts, comparison: Default::default() };
+			// The holder's deposit now also pays for the ciphertexts: its own, and the
+			// comparison's, whose size the request and the key fix.
+			let deposit = Self::deposit_for(
+				Self::session_record_len(&session) + Self::payload_len(&payload, request.indicators.len() as u32),
 			);
+			if deposit > session.deposit {
+				T::Currency::hold(&HoldReason::SessionDeposit.into(), &who, deposit.saturating_sub(session.deposit))
+					.map_err(|_| Error::<T>::InsufficientDeposit)?;
+				session.deposit = deposit;
+			}
+			Self::advance(session_id, &mut session, SessionState::DataSubmitted);
+			SessionPayloads::<T>::insert(session_id, payload);
 			Self::deposit_event(Event::EncryptedDataSubmitted {
 				session_id,
 				request_id: session.request_id,
@@ -1318,7 +1351,7 @@ pub mod pallet {
 		}
 
 		/// Removes an expired request that has no open session left and releases its
-		/// deposit.
+		/// deposit. Free when it succeeds: whoever tidies state pays no fee.
 		///
 		/// Origin: any signed account.
 		///
@@ -1327,7 +1360,7 @@ pub mod pallet {
 		/// Emits [`Event::RequestRemoved`].
 		#[pallet::call_index(10)]
 		#[pallet::weight(T::WeightInfo::clean_up_request())]
-		pub fn clean_up_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
+		pub fn clean_up_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let mut request = Requests::<T>::get(request_id).ok_or(Error::<T>::RequestNotFound)?;
 			let now = frame_system::Pallet::<T>::block_number();
@@ -1336,11 +1369,12 @@ pub mod pallet {
 			let deposit_released = Self::release_request_deposit(&mut request);
 			Requests::<T>::remove(request_id);
 			Self::deposit_event(Event::RequestRemoved { request_id, institution: request.institution, deposit_released });
-			Ok(())
+			Ok(Pays::No.into())
 		}
 
 		/// Ends a session that passed its lifetime unfinished: its payloads leave state, the
-		/// holder's deposit is released, and a summary marked `Expired` remains.
+		/// holder's deposit is released, and a summary marked `Expired` remains. Free when it
+		/// succeeds: whoever tidies state pays no fee.
 		///
 		/// Origin: any signed account.
 		///
@@ -1349,7 +1383,7 @@ pub mod pallet {
 		/// Emits [`Event::SessionExpired`].
 		#[pallet::call_index(11)]
 		#[pallet::weight(T::WeightInfo::clean_up_session())]
-		pub fn clean_up_session(origin: OriginFor<T>, session_id: SessionId) -> DispatchResult {
+		pub fn clean_up_session(origin: OriginFor<T>, session_id: SessionId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let mut session = Sessions::<T>::get(session_id).ok_or(Error::<T>::SessionNotFound)?;
 			ensure!(
@@ -1366,7 +1400,7 @@ pub mod pallet {
 				holder: session.holder,
 				deposit_released,
 			});
-			Ok(())
+			Ok(Pays::No.into())
 		}
 
 		/// Sets the minimum hidden-range width of a registered indicator (PROTOCOL.md 9.1).
@@ -1446,6 +1480,39 @@ pub mod pallet {
 		///
 		/// Emits [`Event::RequestClosed`] with `forced: true` (and [`Event::RequestRemoved`] if
 		/// no session is open).
+		/// Removes an ended session's summary, and its participant index entry, once
+		/// `SummaryRetention` blocks have passed since it ended. The exchange stays in the block
+		/// history (its extrinsics and events); state keeps only what live sessions need. Free
+		/// when it succeeds.
+		///
+		/// Origin: any signed account.
+		///
+		/// - `session_id`: the session, completed or expired.
+		///
+		/// Emits [`Event::SessionPruned`].
+		#[pallet::call_index(16)]
+		#[pallet::weight(T::WeightInfo::prune_session())]
+		pub fn prune_session(origin: OriginFor<T>, session_id: SessionId) -> DispatchResultWithPostInfo {
+			ensure_signed(origin)?;
+			let session = Sessions::<T>::get(session_id).ok_or(Error::<T>::SessionNotFound)?;
+			ensure!(
+				matches!(session.state, SessionState::Completed | SessionState::Expired),
+				Error::<T>::SessionNotEnded
+			);
+			let now = frame_system::Pallet::<T>::block_number();
+			ensure!(
+				now > session.updated_at.saturating_add(T::SummaryRetention::get()),
+				Error::<T>::SummaryRetained
+			);
+			Sessions::<T>::remove(session_id);
+			// A later session of the same pair keeps its entry.
+			if SessionByParticipant::<T>::get(session.request_id, &session.holder) == Some(session_id) {
+				SessionByParticipant::<T>::remove(session.request_id, &session.holder);
+			}
+			Self::deposit_event(Event::SessionPruned { session_id, request_id: session.request_id });
+			Ok(Pays::No.into())
+		}
+
 		#[pallet::call_index(15)]
 		#[pallet::weight(T::WeightInfo::force_close_request())]
 		pub fn force_close_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
@@ -1729,6 +1796,37 @@ pub mod pallet {
 				ensure!(T::Currency::balance_on_hold(&reason.into(), &who) == expected, "a deposit hold differs from the recorded deposits");
 			}
 			Ok(())
+		}
+
+		/// The deposit for keeping `bytes` bytes in state: the runtime's storage price of one
+		/// item of that size.
+		pub fn deposit_for(bytes: usize) -> BalanceOf<T> {
+			T::StoragePrice::convert(Footprint::from_parts(1, bytes))
+		}
+
+		/// The bytes a session's record keeps in state: its summary once every payload hash
+		/// is recorded (so the deposit taken at eligibility covers the record to its end) and
+		/// its participant index entry (a session id).
+		pub(crate) fn session_record_len(session: &SessionOf<T>) -> usize {
+			let unset = [session.holder_key_hash, session.data_hash, session.comparison_hash, session.result_hash]
+				.iter()
+				.filter(|hash| hash.is_none())
+				.count();
+			session.encoded_size() + unset * H256::len_bytes() + core::mem::size_of::<SessionId>()
+		}
+
+		/// The bytes a session's payload keeps in state once complete: the holder's key and
+		/// ciphertexts as they are, and the comparison's `cmp_output_count` outputs for
+		/// `indicators` indicators under that key (step 5 adds them; the holder's deposit pays
+		/// for them from step 4).
+		pub fn payload_len(payload: &SessionPayloadOf<T>, indicators: u32) -> usize {
+			let key_bytes = payload.holder_key.key.as_bytes().len();
+			let width = 2 * key_bytes;
+			let outputs = medshare_paillier::cmp_output_count(8 * key_bytes as u32, indicators);
+			let stored_comparison = payload.comparison.encoded_size();
+			let full_comparison = codec::Compact(outputs).encoded_size()
+				+ outputs as usize * (codec::Compact(width as u32).encoded_size() + width);
+			(payload.encoded_size() - stored_comparison) + full_comparison.max(stored_comparison)
 		}
 
 		/// Validates a batch of ciphertexts under `key`: one gcd for the whole batch (see

@@ -3,7 +3,10 @@
 //! account bytes) serve both.
 
 use crate as pallet_medical_sharing;
-use frame_support::{derive_impl, parameter_types, traits::VariantCountOf};
+use frame_support::{
+	derive_impl, parameter_types,
+	traits::{LinearStoragePrice, VariantCountOf},
+};
 use frame_system::EnsureRoot;
 use sp_runtime::{traits::IdentityLookup, AccountId32, BuildStorage};
 
@@ -60,8 +63,10 @@ parameter_types! {
 	pub const MaxChunks: u32 = 8;
 	pub const MaxComparisonCiphertexts: u32 = 176;
 	pub const MaxResultCiphertexts: u32 = 1;
-	pub const RequestDeposit: Balance = 1_000;
-	pub const SessionDeposit: Balance = 500;
+	/// A deposit is 100 plus one per byte kept.
+	pub const DepositBase: Balance = 100;
+	pub const DepositPerByte: Balance = 1;
+	pub const SummaryRetention: u64 = 1_000;
 	pub const MinRequestLifetime: u64 = 10;
 	pub const MaxRequestLifetime: u64 = 1_000;
 	pub const SessionLifetime: u64 = 50;
@@ -76,8 +81,8 @@ impl pallet_medical_sharing::Config for Test {
 	type MaxChunks = MaxChunks;
 	type MaxComparisonCiphertexts = MaxComparisonCiphertexts;
 	type MaxResultCiphertexts = MaxResultCiphertexts;
-	type RequestDeposit = RequestDeposit;
-	type SessionDeposit = SessionDeposit;
+	type StoragePrice = LinearStoragePrice<DepositBase, DepositPerByte, Balance>;
+	type SummaryRetention = SummaryRetention;
 	type MinRequestLifetime = MinRequestLifetime;
 	type MaxRequestLifetime = MaxRequestLifetime;
 	type SessionLifetime = SessionLifetime;

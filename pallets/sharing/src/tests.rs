@@ -268,6 +268,8 @@ mod session {
 	use medshare_paillier::{compare, Ciphertext, EncodedKeyProof, Keypair};
 	use medshare_paillier::num_bigint;
 	use medshare_zk::link::LinkContext;
+	use codec::Encode;
+	use frame_support::dispatch::Pays;
 	use std::collections::HashMap;
 	use std::sync::{Mutex, OnceLock};
 
@@ -496,11 +498,17 @@ mod session {
 			assert_ok!(create_request(&fixture));
 			let request = Requests::<Test>::get(0).unwrap();
 			assert_eq!(request.statements.len(), 1);
-			assert_eq!(held(INSTITUTION), RequestDeposit::get());
+			// Deposits are the storage price of what is kept: 100 + 1 per byte in the mock.
+			assert_eq!(request.deposit, DepositBase::get() + request.encoded_size() as Balance);
+			assert_eq!(held(INSTITUTION), request.deposit);
 			// Steps 2-3.
 			assert_ok!(submit_eligibility(&fixture, 0));
 			assert_eq!(SessionByParticipant::<Test>::get(0, account(HOLDER)), Some(0));
-			assert_eq!(held(HOLDER), SessionDeposit::get());
+			let opened = Sessions::<Test>::get(0).unwrap();
+			// The summary as it will be with its four payload hashes, and the index entry.
+			let record_len = opened.encoded_size() + 4 * 32 + 8;
+			assert_eq!(opened.deposit, DepositBase::get() + record_len as Balance);
+			assert_eq!(held(HOLDER), opened.deposit);
 			System::assert_last_event(
 				Event::SessionOpened {
 					session_id: 0,
@@ -508,14 +516,19 @@ mod session {
 					holder: account(HOLDER),
 					institution: account(INSTITUTION),
 					expires_at: 51,
-					deposit: SessionDeposit::get(),
+					deposit: opened.deposit,
 				}
 				.into(),
 			);
-			// Step 4.
+			// Step 4: the deposit grows to cover the ciphertexts, the holder's and the
+			// comparison's to come (two outputs of 512 bytes, each with its 2-byte length).
 			let (data, encoded) = encrypted_data(&fixture);
 			assert_ok!(submit_data(0, encoded));
 			assert_eq!(Sessions::<Test>::get(0).unwrap().state, SessionState::DataSubmitted);
+			let stored = SessionPayloads::<Test>::get(0).unwrap();
+			let with_data = DepositBase::get() + (record_len + stored.encoded_size() + 2 * 514) as Balance;
+			assert_eq!(Sessions::<Test>::get(0).unwrap().deposit, with_data);
+			assert_eq!(held(HOLDER), with_data);
 			// Step 5: the institution reads E_U(m) from state.
 			let payload = SessionPayloads::<Test>::get(0).unwrap();
 			assert_eq!(payload.holder_key, HolderKeys::<Test>::get(account(HOLDER)).unwrap());
@@ -662,21 +675,17 @@ mod session {
 			assert_noop!(submit_eligibility(fixture, 0), Error::<Test>::AlreadyParticipating);
 			System::set_block_number(1 + SessionLifetime::get() + 1);
 			assert_noop!(submit_eligibility(fixture, 0), Error::<Test>::PreviousSessionNotCleanedUp);
+			let deposit = Sessions::<Test>::get(0).unwrap().deposit;
 			assert_ok!(MedicalSharing::clean_up_session(signed(OTHER_HOLDER), 0));
 			System::assert_last_event(
-				Event::SessionExpired {
-					session_id: 0,
-					request_id: 0,
-					holder: account(HOLDER),
-					deposit_released: SessionDeposit::get(),
-				}
-				.into(),
+				Event::SessionExpired { session_id: 0, request_id: 0, holder: account(HOLDER), deposit_released: deposit }
+					.into(),
 			);
 			// The summary records that nothing is held any more.
 			assert_eq!(Sessions::<Test>::get(0).unwrap().deposit, 0);
 			assert_ok!(submit_eligibility(fixture, 0));
 			assert_eq!(SessionByParticipant::<Test>::get(0, account(HOLDER)), Some(1));
-			assert_eq!(held(HOLDER), SessionDeposit::get());
+			assert_eq!(held(HOLDER), deposit);
 			assert_eq!(Requests::<Test>::get(0).unwrap().open_sessions, 1);
 			assert_eq!(Sessions::<Test>::get(0).unwrap().state, SessionState::Expired);
 		});
@@ -684,6 +693,7 @@ mod session {
 		with_request(|fixture| {
 			let comparison = through_comparison(fixture);
 			let result = result(fixture, &comparison);
+			let deposit = Sessions::<Test>::get(0).unwrap().deposit;
 			assert_ok!(MedicalSharing::submit_result(signed(HOLDER), 0, BoundedVec::truncate_from(result)));
 			System::assert_last_event(
 				Event::SessionCompleted {
@@ -692,7 +702,7 @@ mod session {
 					holder: account(HOLDER),
 					institution: account(INSTITUTION),
 					result_hash: Sessions::<Test>::get(0).unwrap().result_hash.unwrap(),
-					deposit_released: SessionDeposit::get(),
+					deposit_released: deposit,
 				}
 				.into(),
 			);
@@ -704,8 +714,45 @@ mod session {
 	}
 
 	#[test]
+	fn ended_summaries_are_pruned_after_the_retention_period_for_free() {
+		let prune = |session: u64| MedicalSharing::prune_session(signed(OTHER_HOLDER), session);
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			assert_noop!(prune(0), Error::<Test>::SessionNotEnded);
+			assert_noop!(prune(7), Error::<Test>::SessionNotFound);
+			let ended_at = 1 + SessionLifetime::get() + 1;
+			System::set_block_number(ended_at);
+			let cleaned = MedicalSharing::clean_up_session(signed(OTHER_HOLDER), 0).unwrap();
+			assert_eq!(cleaned.pays_fee, Pays::No);
+			// The holder joins again: session 1 is now the pair's index entry.
+			assert_ok!(submit_eligibility(fixture, 0));
+			System::set_block_number(ended_at + SummaryRetention::get());
+			assert_noop!(prune(0), Error::<Test>::SummaryRetained);
+			System::set_block_number(ended_at + SummaryRetention::get() + 1);
+			assert_eq!(prune(0).unwrap().pays_fee, Pays::No);
+			System::assert_last_event(Event::SessionPruned { session_id: 0, request_id: 0 }.into());
+			assert!(!Sessions::<Test>::contains_key(0));
+			assert_eq!(SessionByParticipant::<Test>::get(0, account(HOLDER)), Some(1));
+			assert_noop!(prune(0), Error::<Test>::SessionNotFound);
+		});
+		// A completed session's summary goes with its index entry.
+		with_request(|fixture| {
+			let comparison = through_comparison(fixture);
+			assert_ok!(MedicalSharing::submit_result(signed(HOLDER), 0, BoundedVec::truncate_from(result(fixture, &comparison))));
+			let ended_at = Sessions::<Test>::get(0).unwrap().updated_at;
+			System::set_block_number(ended_at + SummaryRetention::get() + 1);
+			assert_ok!(prune(0));
+			assert_eq!(SessionByParticipant::<Test>::iter().count(), 0);
+			assert_eq!(Sessions::<Test>::iter().count(), 0);
+			// The request expired long ago; its removal is free too.
+			assert_eq!(MedicalSharing::clean_up_request(signed(OTHER_HOLDER), 0).unwrap().pays_fee, Pays::No);
+		});
+	}
+
+	#[test]
 	fn the_registrar_revokes_an_institution() {
 		with_request(|fixture| {
+			let request_deposit = Requests::<Test>::get(0).unwrap().deposit;
 			assert_noop!(MedicalSharing::revoke_institution(signed(HOLDER), account(INSTITUTION)), DispatchError::BadOrigin);
 			assert_noop!(
 				MedicalSharing::revoke_institution(RuntimeOrigin::root(), account(HOLDER)),
@@ -742,7 +789,7 @@ mod session {
 				Event::RequestRemoved {
 					request_id: 0,
 					institution: account(INSTITUTION),
-					deposit_released: RequestDeposit::get(),
+					deposit_released: request_deposit,
 				}
 				.into(),
 			);
@@ -753,6 +800,7 @@ mod session {
 	#[test]
 	fn the_registrar_force_closes_a_request() {
 		with_request(|fixture| {
+			let request_deposit = Requests::<Test>::get(0).unwrap().deposit;
 			assert_noop!(MedicalSharing::force_close_request(signed(INSTITUTION), 0), DispatchError::BadOrigin);
 			assert_noop!(MedicalSharing::force_close_request(RuntimeOrigin::root(), 7), Error::<Test>::RequestNotFound);
 			assert_ok!(submit_eligibility(fixture, 0));
@@ -762,7 +810,7 @@ mod session {
 					request_id: 0,
 					institution: account(INSTITUTION),
 					forced: true,
-					deposit_released: RequestDeposit::get(),
+					deposit_released: request_deposit,
 				}
 				.into(),
 			);

@@ -57,6 +57,7 @@ pub trait WeightInfo {
 	fn close_request() -> Weight;
 	fn clean_up_request() -> Weight;
 	fn clean_up_session() -> Weight;
+	fn prune_session() -> Weight;
 }
 
 /// Measured weights, with database costs from the runtime's `DbWeight`.
@@ -338,6 +339,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
+	fn prune_session() -> Weight {
+		Weight::from_parts(1_318_872_000, 9658)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 	fn clean_up_session() -> Weight {
 		// Proof size: measured `6851`, estimated `9658` bytes.
 		// Fastest run: 1_276_620_000 picoseconds.
@@ -442,6 +448,11 @@ impl WeightInfo for () {
 		Weight::from_parts(1_113_628_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
+	}
+	fn prune_session() -> Weight {
+		Weight::from_parts(1_318_872_000, 9658)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn clean_up_session() -> Weight {
 		Weight::from_parts(1_318_872_000, 9658)
