@@ -71,8 +71,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn register_indicator() -> Weight {
 		// Proof size: measured `401`, estimated `3495` bytes.
-		// Fastest run: 406_392_000 picoseconds.
-		Weight::from_parts(433_602_000, 3495)
+		// Fastest run: 406_232_000 picoseconds.
+		Weight::from_parts(415_214_000, 3495)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -80,8 +80,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn revoke_institution() -> Weight {
 		// Proof size: measured `271`, estimated `21220` bytes.
-		// Fastest run: 326_834_000 picoseconds.
-		Weight::from_parts(365_161_000, 21220)
+		// Fastest run: 298_952_000 picoseconds.
+		Weight::from_parts(350_198_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn force_close_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_102_491_000 picoseconds.
-		Weight::from_parts(1_169_451_000, 9658)
+		// Fastest run: 1_073_669_000 picoseconds.
+		Weight::from_parts(1_156_501_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -102,8 +102,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn approve_institution() -> Weight {
 		// Proof size: measured `204`, estimated `21220` bytes.
-		// Fastest run: 268_307_000 picoseconds.
-		Weight::from_parts(278_182_000, 21220)
+		// Fastest run: 267_356_000 picoseconds.
+		Weight::from_parts(273_265_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -114,9 +114,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_institution(c: u32, ) -> Weight {
 		// Proof size: measured `295`, estimated `21220` bytes.
-		// Fastest run: 117_839_890_000 picoseconds.
-		Weight::from_parts(120_161_567_958, 21220)
-			.saturating_add(Weight::from_parts(695_602_251_874, 0).saturating_mul(c.into()))
+		// Fastest run: 118_024_453_000 picoseconds.
+		Weight::from_parts(120_952_277_093, 21220)
+			.saturating_add(Weight::from_parts(698_260_709_572, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -127,9 +127,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_holder_key(c: u32, ) -> Weight {
 		// Proof size: measured `54`, estimated `3509` bytes.
-		// Fastest run: 117_897_845_000 picoseconds.
-		Weight::from_parts(119_736_444_177, 3509)
-			.saturating_add(Weight::from_parts(691_211_786_989, 0).saturating_mul(c.into()))
+		// Fastest run: 117_615_737_000 picoseconds.
+		Weight::from_parts(119_311_761_281, 3509)
+			.saturating_add(Weight::from_parts(702_466_822_552, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -137,8 +137,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn set_indicator_min_width() -> Weight {
 		// Proof size: measured `484`, estimated `3591` bytes.
-		// Fastest run: 308_336_000 picoseconds.
-		Weight::from_parts(316_859_000, 3591)
+		// Fastest run: 306_884_000 picoseconds.
+		Weight::from_parts(315_637_000, 3591)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -146,8 +146,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Fastest run: 194_027_000 picoseconds.
-		Weight::from_parts(199_135_000, 0)
+		// Fastest run: 191_934_000 picoseconds.
+		Weight::from_parts(197_112_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
@@ -167,9 +167,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn create_request(c: u32, ) -> Weight {
 		// Proof size: measured `34180`, estimated `21220` bytes.
-		// Fastest run: 23_259_566_000 picoseconds.
-		Weight::from_parts(3_683_633_083, 21220)
-			.saturating_add(Weight::from_parts(20_784_153_516, 0).saturating_mul(c.into()))
+		// Fastest run: 23_202_391_000 picoseconds.
+		Weight::from_parts(3_437_787_660, 21220)
+			.saturating_add(Weight::from_parts(21_024_282_179, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((90_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -194,9 +194,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_eligibility(c: u32, ) -> Weight {
 		// Proof size: measured `2179`, estimated `21220` bytes.
-		// Fastest run: 6_177_734_000 picoseconds.
-		Weight::from_parts(2_768_144_910, 21220)
-			.saturating_add(Weight::from_parts(3_495_348_512, 0).saturating_mul(c.into()))
+		// Fastest run: 6_066_178_000 picoseconds.
+		Weight::from_parts(2_883_251_264, 21220)
+			.saturating_add(Weight::from_parts(3_418_283_397, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -210,16 +210,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		// Proof size: measured `5214`, estimated `20961` bytes.
-		// Fastest run: 54_584_338_000 picoseconds.
-		Weight::from_parts(32_824_036_805, 20961)
-			.saturating_add(Weight::from_parts(24_514_786_994, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof size: measured `5447`, estimated `20961` bytes.
+		// Fastest run: 55_589_977_000 picoseconds.
+		Weight::from_parts(34_565_498_927, 20961)
+			.saturating_add(Weight::from_parts(23_651_013_306, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
@@ -231,16 +235,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `System::ParentHash` (r:1 w:0)
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		// Proof size: measured `18018`, estimated `20961` bytes.
-		// Fastest run: 234_177_316_000 picoseconds.
-		Weight::from_parts(152_305_756_508, 20961)
-			.saturating_add(Weight::from_parts(92_483_932_867, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
+		// Proof size: measured `18251`, estimated `20961` bytes.
+		// Fastest run: 234_466_072_000 picoseconds.
+		Weight::from_parts(151_209_848_227, 20961)
+			.saturating_add(Weight::from_parts(91_801_274_509, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
@@ -257,9 +265,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `g` ranges over `[1, 88]`.
 	fn submit_comparison(g: u32, ) -> Weight {
 		// Proof size: measured `5357`, estimated `919709` bytes.
-		// Fastest run: 41_416_359_000 picoseconds.
-		Weight::from_parts(55_038_524_230, 919709)
-			.saturating_add(Weight::from_parts(3_615_319_804, 0).saturating_mul(g.into()))
+		// Fastest run: 41_262_942_000 picoseconds.
+		Weight::from_parts(55_119_440_458, 919709)
+			.saturating_add(Weight::from_parts(3_557_512_270, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -278,9 +286,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `g` ranges over `[1, 44]`.
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
 		// Proof size: measured `18166`, estimated `919709` bytes.
-		// Fastest run: 289_993_816_000 picoseconds.
-		Weight::from_parts(317_386_184_127, 919709)
-			.saturating_add(Weight::from_parts(27_354_875_644, 0).saturating_mul(g.into()))
+		// Fastest run: 284_355_121_000 picoseconds.
+		Weight::from_parts(328_420_385_275, 919709)
+			.saturating_add(Weight::from_parts(25_916_233_290, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -298,8 +306,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
 		// Proof size: measured `24380`, estimated `21220` bytes.
-		// Fastest run: 2_810_730_000 picoseconds.
-		Weight::from_parts(2_904_238_000, 21220)
+		// Fastest run: 2_770_481_000 picoseconds.
+		Weight::from_parts(2_901_735_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -311,8 +319,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn close_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_097_004_000 picoseconds.
-		Weight::from_parts(1_165_846_000, 9658)
+		// Fastest run: 1_094_139_000 picoseconds.
+		Weight::from_parts(1_175_650_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -324,8 +332,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn clean_up_request() -> Weight {
 		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_050_535_000 picoseconds.
-		Weight::from_parts(1_113_628_000, 9658)
+		// Fastest run: 1_034_702_000 picoseconds.
+		Weight::from_parts(1_090_384_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -339,124 +347,130 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
-	fn prune_session() -> Weight {
-		Weight::from_parts(1_318_872_000, 9658)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
 	fn clean_up_session() -> Weight {
 		// Proof size: measured `6851`, estimated `9658` bytes.
-		// Fastest run: 1_276_620_000 picoseconds.
-		Weight::from_parts(1_318_872_000, 9658)
+		// Fastest run: 1_276_740_000 picoseconds.
+		Weight::from_parts(1_363_528_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
+	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::SessionByParticipant` (r:1 w:1)
+	/// Proof: `MedicalSharing::SessionByParticipant` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
+	fn prune_session() -> Weight {
+		// Proof size: measured `752`, estimated `3971` bytes.
+		// Fastest run: 418_009_000 picoseconds.
+		Weight::from_parts(454_242_000, 3971)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 }
 
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_indicator() -> Weight {
-		Weight::from_parts(433_602_000, 3495)
+		Weight::from_parts(415_214_000, 3495)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn revoke_institution() -> Weight {
-		Weight::from_parts(365_161_000, 21220)
+		Weight::from_parts(350_198_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_close_request() -> Weight {
-		Weight::from_parts(1_169_451_000, 9658)
+		Weight::from_parts(1_156_501_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn approve_institution() -> Weight {
-		Weight::from_parts(278_182_000, 21220)
+		Weight::from_parts(273_265_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_institution(c: u32, ) -> Weight {
-		Weight::from_parts(120_161_567_958, 21220)
-			.saturating_add(Weight::from_parts(695_602_251_874, 0).saturating_mul(c.into()))
+		Weight::from_parts(120_952_277_093, 21220)
+			.saturating_add(Weight::from_parts(698_260_709_572, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_holder_key(c: u32, ) -> Weight {
-		Weight::from_parts(119_736_444_177, 3509)
-			.saturating_add(Weight::from_parts(691_211_786_989, 0).saturating_mul(c.into()))
+		Weight::from_parts(119_311_761_281, 3509)
+			.saturating_add(Weight::from_parts(702_466_822_552, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_indicator_min_width() -> Weight {
-		Weight::from_parts(316_859_000, 3591)
+		Weight::from_parts(315_637_000, 3591)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(199_135_000, 0)
+		Weight::from_parts(197_112_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_request(c: u32, ) -> Weight {
-		Weight::from_parts(3_683_633_083, 21220)
-			.saturating_add(Weight::from_parts(20_784_153_516, 0).saturating_mul(c.into()))
+		Weight::from_parts(3_437_787_660, 21220)
+			.saturating_add(Weight::from_parts(21_024_282_179, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((90_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 235225).saturating_mul(c.into()))
 	}
 	fn submit_eligibility(c: u32, ) -> Weight {
-		Weight::from_parts(2_768_144_910, 21220)
-			.saturating_add(Weight::from_parts(3_495_348_512, 0).saturating_mul(c.into()))
+		Weight::from_parts(2_883_251_264, 21220)
+			.saturating_add(Weight::from_parts(3_418_283_397, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		Weight::from_parts(32_824_036_805, 20961)
-			.saturating_add(Weight::from_parts(24_514_786_994, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(34_565_498_927, 20961)
+			.saturating_add(Weight::from_parts(23_651_013_306, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		Weight::from_parts(152_305_756_508, 20961)
-			.saturating_add(Weight::from_parts(92_483_932_867, 0).saturating_mul(c.into()))
-			.saturating_add(ParityDbWeight::get().reads(5_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
+		Weight::from_parts(151_209_848_227, 20961)
+			.saturating_add(Weight::from_parts(91_801_274_509, 0).saturating_mul(c.into()))
+			.saturating_add(ParityDbWeight::get().reads(7_u64))
+			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_comparison(g: u32, ) -> Weight {
-		Weight::from_parts(55_038_524_230, 919709)
-			.saturating_add(Weight::from_parts(3_615_319_804, 0).saturating_mul(g.into()))
+		Weight::from_parts(55_119_440_458, 919709)
+			.saturating_add(Weight::from_parts(3_557_512_270, 0).saturating_mul(g.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		Weight::from_parts(317_386_184_127, 919709)
-			.saturating_add(Weight::from_parts(27_354_875_644, 0).saturating_mul(g.into()))
+		Weight::from_parts(328_420_385_275, 919709)
+			.saturating_add(Weight::from_parts(25_916_233_290, 0).saturating_mul(g.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(2_904_238_000, 21220)
+		Weight::from_parts(2_901_735_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_request() -> Weight {
-		Weight::from_parts(1_165_846_000, 9658)
+		Weight::from_parts(1_175_650_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_request() -> Weight {
-		Weight::from_parts(1_113_628_000, 9658)
+		Weight::from_parts(1_090_384_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
-	fn prune_session() -> Weight {
-		Weight::from_parts(1_318_872_000, 9658)
-			.saturating_add(ParityDbWeight::get().reads(2_u64))
-			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
 	fn clean_up_session() -> Weight {
-		Weight::from_parts(1_318_872_000, 9658)
+		Weight::from_parts(1_363_528_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn prune_session() -> Weight {
+		Weight::from_parts(454_242_000, 3971)
+			.saturating_add(ParityDbWeight::get().reads(2_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 }
