@@ -17,6 +17,10 @@ cargo nextest run --workspace --no-fail-fast
 step "pallet benchmarks as tests on the mock runtime (feature runtime-benchmarks)"
 cargo nextest run -p pallet-medical-sharing --features runtime-benchmarks --no-fail-fast
 
+step "the runtime's try-runtime API and invariant hooks compile (docs/CHAIN.md)"
+SKIP_WASM_BUILD=1 cargo check -p medshare-runtime -p pallet-medical-sharing \
+	--features medshare-runtime/try-runtime,pallet-medical-sharing/try-runtime --quiet
+
 step "benchmarks compile (run them with scripts/bench.sh)"
 cargo build --workspace --benches --quiet
 

@@ -209,11 +209,11 @@ impl_runtime_apis! {
 		fn on_runtime_upgrade(checks: frame_try_runtime::UpgradeCheckSelect) -> (Weight, Weight) {
 			// The weight of the upgrade, and the block limit it must stay under.
 			let weight = Executive::try_runtime_upgrade(checks).expect("the runtime upgrade runs");
-			(weight, RuntimeBlockWeights::get().max_block)
+			(weight, configs::RuntimeBlockWeights::get().max_block)
 		}
 
 		fn execute_block(
-			block: Block,
+			block: <Block as BlockT>::LazyBlock,
 			state_root_check: bool,
 			signature_check: bool,
 			select: frame_try_runtime::TryStateSelect,
