@@ -206,6 +206,10 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 	let by_chance = ChainDump { items: vec![(key, [vec![5u8, 0, 0, 0, 0], vec![1, 0xff, 0x12, 0x34]].concat())], code: Vec::new() };
 	assert!(leaks_in(&by_chance, &outcome_needle).is_empty());
 
+	// The state this session left, for the runtime's upgrade dry run and invariant checks.
+	if let Some(path) = support::state_snapshot_path() {
+		support::write_state_snapshot(&node, &path);
+	}
 	node.stop();
 }
 

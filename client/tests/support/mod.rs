@@ -134,28 +134,11 @@ impl ChainDump {
 			}
 			let events = node.call("state_getStorage", json!([EVENTS_KEY, hash]));
 			items.push((Place::Events { block }, hex_decode(events.as_str().unwrap_or("0x"))));
-			// The whole state, page by page.
-			let mut keys: Vec<String> = Vec::new();
-			loop {
-				let start = keys.last().cloned();
-				let page = node.call("state_getKeysPaged", json!(["0x", 1000, start, hash]));
-				let page: Vec<String> = page.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
-				let done = page.len() < 1000;
-				keys.extend(page);
-				if done {
-					break;
-				}
-			}
-			for chunk in keys.chunks(200) {
-				let changes = node.call("state_queryStorageAt", json!([chunk, hash]));
-				for change in changes[0]["changes"].as_array().into_iter().flatten() {
-					let key = change[0].as_str().unwrap().to_string();
-					let value = hex_decode(change[1].as_str().unwrap_or("0x"));
-					if key == CODE_KEY {
-						code.push(value);
-					} else {
-						items.push((Place::State { block, key }, value));
-					}
+			for (key, value) in state_at(node, &hash) {
+				if key == CODE_KEY {
+					code.push(value);
+				} else {
+					items.push((Place::State { block, key }, value));
 				}
 			}
 		}
@@ -232,6 +215,48 @@ pub fn paillier_proofs(url: &str, head: u64) -> Vec<(String, Vec<u8>)> {
 		}
 		proofs
 	})
+}
+
+/// The whole state at block `hash` (a JSON string), key (hex) and value, page by page.
+pub fn state_at(node: &RunningNode, hash: &Value) -> Vec<(String, Vec<u8>)> {
+	let mut keys: Vec<String> = Vec::new();
+	loop {
+		let start = keys.last().cloned();
+		let page = node.call("state_getKeysPaged", json!(["0x", 1000, start, hash]));
+		let page: Vec<String> = page.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
+		let done = page.len() < 1000;
+		keys.extend(page);
+		if done {
+			break;
+		}
+	}
+	let mut state = Vec::with_capacity(keys.len());
+	for chunk in keys.chunks(200) {
+		let changes = node.call("state_queryStorageAt", json!([chunk, hash]));
+		for change in changes[0]["changes"].as_array().into_iter().flatten() {
+			let key = change[0].as_str().unwrap().to_string();
+			state.push((key, hex_decode(change[1].as_str().unwrap_or("0x"))));
+		}
+	}
+	state
+}
+
+/// Where the end-to-end session leaves a snapshot of its chain's state for the runtime's
+/// try-runtime test (`runtime/tests/try_runtime.rs`): `MEDSHARE_STATE_SNAPSHOT`, which
+/// scripts/test.sh sets; no snapshot is written without it.
+pub fn state_snapshot_path() -> Option<PathBuf> {
+	std::env::var_os("MEDSHARE_STATE_SNAPSHOT").map(PathBuf::from)
+}
+
+/// Writes the whole state at the finalized head, `{"block": n, "state": [[key, value], ..]}`
+/// in hex, the runtime code included.
+pub fn write_state_snapshot(node: &RunningNode, path: &Path) {
+	let head = node.call("chain_getFinalizedHead", json!([]));
+	let block = number(&node.call("chain_getHeader", json!([head]))["number"]);
+	let state: Vec<Value> =
+		state_at(node, &head).into_iter().map(|(key, value)| json!([key, format!("0x{}", hex::encode(value))])).collect();
+	let snapshot = json!({ "block": block, "state": state });
+	std::fs::write(path, serde_json::to_vec(&snapshot).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
 /// Whether `haystack` contains `needle`.
