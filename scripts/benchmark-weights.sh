@@ -10,8 +10,11 @@ bash "$here/setup.sh"
 . "$here/env.sh"
 cd "$root"
 
-cargo build -p medshare-node --features runtime-benchmarks
-node="$CARGO_TARGET_DIR/debug/medshare-node"
+# MEDSHARE_WEIGHTS_PROFILE=production measures a validator's build (one LTO build of the node,
+# over an hour on two cores); the default is the development profile (docs/BUILD.md).
+profile="${MEDSHARE_WEIGHTS_PROFILE:-dev}"
+cargo build -p medshare-node --features runtime-benchmarks --profile "$profile"
+if [ "$profile" = dev ]; then node="$CARGO_TARGET_DIR/debug/medshare-node"; else node="$CARGO_TARGET_DIR/$profile/medshare-node"; fi
 # The natively verified key proofs are measured on the portable path: a validator may lack
 # AVX-512 IFMA, and the weights must hold for every validator (docs/PROOFS.md).
 MEDSHARE_PAILLIER_NO_SIMD=1 "$node" benchmark pallet \

@@ -60,42 +60,82 @@ fn decode(what: &str) -> impl Fn(String) -> ChainError + '_ {
 	move |error| ChainError::Decode { what: what.to_string(), error }
 }
 
-/// What to do about a pallet error, beyond its own documentation.
+/// What to do about a pallet error, beyond its own documentation, by the error's name in the
+/// metadata (the drift tests check that every name is one of the pallet's errors).
+const HINTS: &[(&[&str], &str)] = &[
+	(
+		&["NotApprovedInstitution"],
+		"The registrar must approve this account first (on a development chain: sudo from Alice, medicalSharing.approveInstitution); Bob is approved at genesis.",
+	),
+	(
+		&["InstitutionKeyMissing"],
+		"Register the institution's Paillier key first: medshare institution register.",
+	),
+	(
+		&["NotRequestInstitution"],
+		"Sign with the account of the institution that created the request (--suri or --seed-file).",
+	),
+	(
+		&["NotSessionHolder"],
+		"Sign with the account of the holder who opened the session (--suri or --seed-file).",
+	),
+	(
+		&["WrongSessionState"],
+		"Steps run in order: holder join, holder submit-data, institution compare, holder result. See where the session stands with medshare session --id <id>.",
+	),
+	(
+		&["AlreadyParticipating"],
+		"This account already has a session for this request, open or completed; continue that one (a holder joins again only after its session expired).",
+	),
+	(
+		&["PreviousSessionNotCleanedUp"],
+		"End the expired session first (medicalSharing.cleanUpSession from any account), then join again.",
+	),
+	(
+		&["InstitutionRevoked"],
+		"The registrar revoked this request's institution: its sessions cannot complete. Choose another request (medshare requests).",
+	),
+	(
+		&["InstitutionCannotParticipate"],
+		"An institution cannot answer its own request: join with a holder account.",
+	),
+	(
+		&["RequestExpired", "RequestClosed", "RequestNotFound"],
+		"Ask the institution for an open request (medshare requests lists them).",
+	),
+	(
+		&["SessionExpired", "SessionNotFound", "SessionEnded"],
+		"The session cannot advance any more; join a new request.",
+	),
+	(
+		&["InvalidProof"],
+		"The proof does not match the chain's statement: the verifying keys or the registry differ from what this client proved against.",
+	),
+	(
+		&["InsufficientDeposit"],
+		"The account cannot cover the deposit: fund it and retry.",
+	),
+	(
+		&["HolderKeyMissing"],
+		"Register the holder's Paillier key once: medshare holder register-key (holder submit-data does it when needed).",
+	),
+	(
+		&["MinWidthBelowRegistry"],
+		"Widen min_width to at least the registry's minimum for that indicator (medshare registry lists them).",
+	),
+	(
+		&["ModulusProofMalformed", "ModulusIsPrime", "ModulusProofNotInvertible", "ModulusProofNthRootFailed", "ModulusProofFourthRootFailed", "RingPedersenParamsMalformed", "RingPedersenParamsDegenerate", "RingPedersenProofMalformed", "RingPedersenProofInvalid"],
+		"The key's proofs do not verify for this account on this chain. Keys made before version 2 are not Blum keys: generate a new one with medshare keygen --force.",
+	),
+	(
+		&["WrongCiphertextCount", "CiphertextWrongLength", "CiphertextNotBelowModulusSquared", "CiphertextNotCoprime"],
+		"The ciphertexts do not fit the registered keys; check that the right key files are in the state directory.",
+	),
+];
+
+/// The hint for a pallet error, or "" if there is none.
 fn hint(error: &str) -> &'static str {
-	match error {
-		"NotApprovedInstitution" =>
-			"The registrar must approve this account first (on a development chain: sudo from Alice, medicalSharing.approveInstitution); Bob is approved at genesis.",
-		"InstitutionKeyMissing" => "Register the institution's Paillier key first: medshare institution register.",
-		"NotRequestInstitution" =>
-			"Sign with the account of the institution that created the request (--suri or --seed-file).",
-		"NotSessionHolder" =>
-			"Sign with the account of the holder who opened the session (--suri or --seed-file).",
-		"WrongSessionState" =>
-			"Steps run in order: holder join, holder submit-data, institution compare, holder result. See where the session stands with medshare session --id <id>.",
-		"AlreadyParticipating" =>
-			"This account already has a session for this request, open or completed; continue that one (a holder joins again only after its session expired).",
-		"PreviousSessionNotCleanedUp" =>
-			"End the expired session first (medicalSharing.cleanUpSession from any account), then join again.",
-		"InstitutionRevoked" => "The registrar revoked this request's institution: its sessions cannot complete. Choose another request (medshare requests).",
-		"InstitutionCannotParticipate" => "An institution cannot answer its own request: join with a holder account.",
-		"RequestExpired" | "RequestClosed" | "RequestNotFound" =>
-			"Ask the institution for an open request (medshare requests lists them).",
-		"SessionExpired" | "SessionNotFound" | "SessionEnded" => "The session cannot advance any more; join a new request.",
-		"InvalidProof" =>
-			"The proof does not match the chain's statement: the verifying keys or the registry differ from what this client proved against.",
-		"InsufficientDeposit" => "The account cannot cover the deposit: fund it and retry.",
-		"HolderKeyMissing" =>
-			"Register the holder's Paillier key once: medshare holder register-key (holder submit-data does it when needed).",
-		"MinWidthBelowRegistry" =>
-			"Widen min_width to at least the registry's minimum for that indicator (medshare registry lists them).",
-		"ModulusProofMalformed" | "ModulusIsPrime" | "ModulusProofNotInvertible" | "ModulusProofNthRootFailed"
-		| "ModulusProofFourthRootFailed" | "RingPedersenParamsMalformed" | "RingPedersenParamsDegenerate"
-		| "RingPedersenProofMalformed" | "RingPedersenProofInvalid" =>
-			"The key's proofs do not verify for this account on this chain. Keys made before version 2 are not Blum keys: generate a new one with medshare keygen --force.",
-		"WrongCiphertextCount" | "CiphertextWrongLength" | "CiphertextNotBelowModulusSquared" | "CiphertextNotCoprime" =>
-			"The ciphertexts do not fit the registered keys; check that the right key files are in the state directory.",
-		_ => "",
-	}
+	HINTS.iter().find(|(names, _)| names.contains(&error)).map_or("", |(_, hint)| hint)
 }
 
 /// Turns a failed submission into a [`ChainError`], resolving pallet errors by name.
@@ -864,5 +904,132 @@ mod tests {
 		// A whole comparison is one part.
 		let whole = [part(0, &[b"a0", b"b0", b"a1", b"b1", b"a2", b"b2"], b"W")];
 		assert_eq!(assemble_parts(&whole, 0, 3, expected, Vec::new(), Vec::new()).map(|(_, p)| p), Some(b"W".to_vec()));
+	}
+}
+
+/// The client decodes the pallet's storage types through its own mirrors (subxt's
+/// `DecodeAsType`, matched by field and variant names against the chain's metadata). These
+/// tests encode each of the pallet's types as the chain stores them and decode the bytes with
+/// the client's mirror against the pallet type's own type information, as subxt does against
+/// the metadata: a field or variant renamed, added or retyped in the pallet without the client
+/// fails here, not on a live chain. Likewise every pallet error the client has a hint for must
+/// exist.
+#[cfg(test)]
+mod drift {
+	use super::*;
+	use codec::Encode;
+	use pallet_medical_sharing as pallet;
+	use scale_decode::DecodeAsType;
+	use scale_info::{PortableRegistry, Registry, TypeDef, TypeInfo};
+	use sp_core::{ConstU32, H256};
+
+	type AccountId = sp_core::crypto::AccountId32;
+	type Max = ConstU32<700>;
+
+	/// `value` as the chain stores it, decoded by the client's `C` against `P`'s type info.
+	fn decoded<P: Encode + TypeInfo + 'static, C: DecodeAsType>(value: &P) -> C {
+		let mut registry = Registry::new();
+		let id = registry.register_type(&scale_info::meta_type::<P>()).id;
+		let types: PortableRegistry = registry.into();
+		let bytes = value.encode();
+		let mut input = &bytes[..];
+		let out = C::decode_as_type(&mut input, id, &types)
+			.unwrap_or_else(|e| panic!("the client cannot decode the pallet's {}: {e}", std::any::type_name::<P>()));
+		assert!(input.is_empty(), "{} left bytes undecoded", std::any::type_name::<P>());
+		out
+	}
+
+	fn registered_key() -> pallet::RegisteredKey {
+		pallet::RegisteredKey {
+			key: pallet::EncodedPublicKey::new(vec![0xc5; 256]).unwrap(),
+			ring_pedersen: pallet::EncodedRingPedersen {
+				s: medshare_paillier::EncodedBases::new(vec![0x11; 512]).unwrap(),
+				t: medshare_paillier::EncodedResidue::new(vec![0x22; 256]).unwrap(),
+			},
+			key_hash: H256([0x33; 32]),
+		}
+	}
+
+	#[test]
+	fn every_mirrored_storage_type_decodes_what_the_pallet_stores() {
+		let indicator = pallet::Indicator::new(b"8310-5", b"Body temperature", b"Cel", 2, 2500, 4500, 50).unwrap();
+		let mirror: OnChainIndicator = decoded(&indicator);
+		assert_eq!((mirror.code, mirror.unit, mirror.scale, mirror.lo, mirror.hi, mirror.min_width), (b"8310-5".to_vec(), b"Cel".to_vec(), 2, 2500, 4500, 50));
+
+		let institution = pallet::Institution {
+			public_key: Some(registered_key()),
+			metadata: pallet::Metadata::truncate_from(b"clinic".to_vec()),
+		};
+		let mirror: Institution = decoded(&institution);
+		let key = mirror.public_key.expect("the key");
+		assert_eq!((key.key, key.ring_pedersen.s.len(), key.key_hash), (vec![0xc5; 256], 512, [0x33; 32]));
+		assert_eq!(mirror.metadata, b"clinic");
+
+		let request: pallet::Request<AccountId, u128, u32, Max, ConstU32<8>> = pallet::Request {
+			institution: AccountId::new([7; 32]),
+			indicators: frame_support::BoundedVec::truncate_from(vec![pallet::RequestedIndicator { id: 3, min_width: 50 }]),
+			statements: frame_support::BoundedVec::truncate_from(vec![[1; 32]]),
+			range_commitments: frame_support::BoundedVec::truncate_from(vec![[2; 32]]),
+			created_at: 10,
+			expires_at: 20,
+			deposit: 1_234,
+			open_sessions: 1,
+			status: pallet::RequestStatus::Closed,
+		};
+		let mirror: Request = decoded(&request);
+		assert_eq!(mirror.institution.0, [7; 32]);
+		assert_eq!(mirror.indicators, vec![RequestedIndicator { id: 3, min_width: 50 }]);
+		assert_eq!((mirror.created_at, mirror.expires_at, mirror.deposit, mirror.open_sessions), (10, 20, 1_234, 1));
+		assert_eq!(mirror.status, RequestStatus::Closed);
+
+		for (state, expected) in [
+			(pallet::SessionState::Eligible, SessionState::Eligible),
+			(pallet::SessionState::DataSubmitted, SessionState::DataSubmitted),
+			(pallet::SessionState::Compared, SessionState::Compared),
+			(pallet::SessionState::Completed, SessionState::Completed),
+			(pallet::SessionState::Expired, SessionState::Expired),
+		] {
+			let mut session: pallet::Session<AccountId, u128, u32, ConstU32<8>> = pallet::Session::opened(
+				5,
+				AccountId::new([9; 32]),
+				[4; 32],
+				frame_support::BoundedVec::truncate_from(vec![[6; 32]]),
+				30,
+				40,
+				99,
+			);
+			session.state = state;
+			session.result_hash = Some(H256([8; 32]));
+			let mirror: Session = decoded(&session);
+			assert_eq!((mirror.request_id, mirror.holder.0, mirror.state), (5, [9; 32], expected));
+			assert_eq!((mirror.opened_at, mirror.expires_at, mirror.deposit), (30, 40, 99));
+			assert_eq!((mirror.data_hash, mirror.result_hash), (None, Some([8; 32])));
+		}
+
+		let payload: pallet::SessionPayload<Max, ConstU32<176>> = pallet::SessionPayload {
+			holder_key: registered_key(),
+			encrypted_data: frame_support::BoundedVec::truncate_from(vec![pallet::EncodedCiphertext::new(vec![1; 512]).unwrap()]),
+			comparison: frame_support::BoundedVec::truncate_from(vec![pallet::EncodedCiphertext::new(vec![2; 512]).unwrap(); 2]),
+		};
+		let mirror: SessionPayload = decoded(&payload);
+		assert_eq!((mirror.encrypted_data, mirror.comparison), (vec![vec![1; 512]], vec![vec![2; 512]; 2]));
+		assert_eq!(mirror.holder_key.key, vec![0xc5; 256]);
+	}
+
+	/// Every pallet error the client gives a hint for is one of the pallet's errors.
+	#[test]
+	fn every_hinted_error_is_a_pallet_error() {
+		let mut registry = Registry::new();
+		let id = registry.register_type(&scale_info::meta_type::<pallet::Error<medshare_runtime::Runtime>>()).id;
+		let types: PortableRegistry = registry.into();
+		let TypeDef::Variant(errors) = &types.resolve(id).expect("registered").type_def else {
+			panic!("the pallet's errors are an enum")
+		};
+		let names: Vec<&str> = errors.variants.iter().map(|v| v.name.as_str()).collect();
+		let hinted: Vec<&str> = names.iter().copied().filter(|name| !hint(name).is_empty()).collect();
+		for arm in HINTS.iter().flat_map(|(names, _)| names.iter()) {
+			assert!(names.contains(arm), "the client hints at `{arm}`, which the pallet no longer has");
+			assert!(hinted.contains(arm), "`{arm}` is listed but has no hint");
+		}
 	}
 }
