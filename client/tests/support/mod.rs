@@ -99,6 +99,7 @@ pub enum Place {
 
 /// Everything the chain holds, read back over JSON-RPC: every block's header and extrinsics,
 /// its events, and the whole state at that block.
+#[derive(Clone)]
 pub struct ChainDump {
 	pub items: Vec<(Place, Vec<u8>)>,
 	/// The runtime code, kept apart: it is the genesis wasm (checked unchanged), and its
@@ -153,14 +154,15 @@ impl ChainDump {
 		places
 	}
 
-	/// The dump with every occurrence of `blobs` cut out of the extrinsics: what lies on either
-	/// side of a cut stays searchable, as separate pieces of the same place, so a cut never
-	/// joins bytes into a match of its own. Returns the dump and the number of bytes cut.
-	pub fn without(self, blobs: &[Vec<u8>]) -> (ChainDump, usize) {
+	/// The dump with every occurrence of `blobs` cut out of the places `within` selects: what
+	/// lies on either side of a cut stays searchable, as separate pieces of the same place, so a
+	/// cut never joins bytes into a match of its own. Returns the dump and the number of bytes
+	/// cut.
+	pub fn without(self, blobs: &[Vec<u8>], within: impl Fn(&Place) -> bool) -> (ChainDump, usize) {
 		let mut items = Vec::with_capacity(self.items.len());
 		let mut cut = 0;
 		for (place, bytes) in self.items {
-			if !matches!(place, Place::Extrinsic { .. }) {
+			if !within(&place) {
 				items.push((place, bytes));
 				continue;
 			}
@@ -257,6 +259,57 @@ pub fn write_state_snapshot(node: &RunningNode, path: &Path) {
 		state_at(node, &head).into_iter().map(|(key, value)| json!([key, format!("0x{}", hex::encode(value))])).collect();
 	let snapshot = json!({ "block": block, "state": state });
 	std::fs::write(path, serde_json::to_vec(&snapshot).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+/// `MedicalSharing.<item>`'s storage prefix in hex: twox128 of the pallet and of the item.
+fn storage_prefix(item: &str) -> String {
+	let pallet = sp_crypto_hashing::twox_128(b"MedicalSharing");
+	let item = sp_crypto_hashing::twox_128(item.as_bytes());
+	format!("0x{}{}", hex::encode(pallet), hex::encode(item))
+}
+
+/// The uniformly random 32-byte values the sharing pallet keeps in state, decoded from the
+/// dump with the pallet's own types: each session's nonce, data commitments and payload hashes,
+/// each request's statements and range commitments, each registered key's hash. They are
+/// public by design and random by construction, and sit next to zero bytes (a `u128` deposit's
+/// high bytes, then `Some` and a hash): `00 00 01 f9`, 505 as u32 BE, occurs there once in 256
+/// hashes, which says nothing about a leak. The privacy search masks them first.
+pub fn random_state_values(dump: &ChainDump) -> Vec<Vec<u8>> {
+	use codec::Decode;
+	use pallet_medical_sharing as pallet;
+	use sp_core::{crypto::AccountId32, ConstU32};
+	type Session = pallet::Session<AccountId32, u128, u32, ConstU32<8>>;
+	type Request = pallet::Request<AccountId32, u128, u32, ConstU32<700>, ConstU32<8>>;
+	type Payload = pallet::SessionPayload<ConstU32<700>, ConstU32<176>>;
+	let (sessions, requests) = (storage_prefix("Sessions"), storage_prefix("Requests"));
+	let (holder_keys, payloads) = (storage_prefix("HolderKeys"), storage_prefix("SessionPayloads"));
+	let institutions = storage_prefix("Institutions");
+	let mut values: Vec<Vec<u8>> = Vec::new();
+	for (place, bytes) in &dump.items {
+		let Place::State { key, .. } = place else { continue };
+		let input = &mut &bytes[..];
+		if key.starts_with(&sessions) {
+			let session = Session::decode(input).expect("a session as the pallet stores it");
+			values.push(session.nonce.to_vec());
+			values.extend(session.data_commitments.iter().map(|c| c.to_vec()));
+			for hash in [session.holder_key_hash, session.data_hash, session.comparison_hash, session.result_hash].into_iter().flatten() {
+				values.push(hash.0.to_vec());
+			}
+		} else if key.starts_with(&requests) {
+			let request = Request::decode(input).expect("a request as the pallet stores it");
+			values.extend(request.statements.iter().chain(request.range_commitments.iter()).map(|c| c.to_vec()));
+		} else if key.starts_with(&holder_keys) {
+			values.push(pallet::RegisteredKey::decode(input).expect("a registered key").key_hash.0.to_vec());
+		} else if key.starts_with(&payloads) {
+			values.push(Payload::decode(input).expect("a payload").holder_key.key_hash.0.to_vec());
+		} else if key.starts_with(&institutions) {
+			let institution = pallet::Institution::decode(input).expect("an institution");
+			values.extend(institution.public_key.map(|k| k.key_hash.0.to_vec()));
+		}
+	}
+	values.sort();
+	values.dedup();
+	values
 }
 
 /// Whether `haystack` contains `needle`.
