@@ -1029,8 +1029,7 @@ pub mod pallet {
 				status: RequestStatus::Open,
 			};
 			let deposit = Self::deposit_for(request.encoded_size());
-			T::Currency::hold(&HoldReason::RequestDeposit.into(), &institution, deposit)
-				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+			Self::hold(HoldReason::RequestDeposit, &institution, deposit)?;
 			request.deposit = deposit;
 			let request_id = NextRequestId::<T>::get();
 			NextRequestId::<T>::put(request_id.saturating_add(1));
@@ -1101,8 +1100,7 @@ pub mod pallet {
 			let mut session =
 				Session::opened(request_id, holder.clone(), nonce, data_commitments, now, expires_at, Zero::zero());
 			let deposit = Self::deposit_for(Self::session_record_len(&session));
-			T::Currency::hold(&HoldReason::SessionDeposit.into(), &holder, deposit)
-				.map_err(|_| Error::<T>::InsufficientDeposit)?;
+			Self::hold(HoldReason::SessionDeposit, &holder, deposit)?;
 			session.deposit = deposit;
 			request.open_sessions = request.open_sessions.saturating_add(1);
 			let request_institution = request.institution.clone();
@@ -1176,8 +1174,7 @@ pub mod pallet {
 				Self::session_record_len(&session) + Self::payload_len(&payload, request.indicators.len() as u32),
 			);
 			if deposit > session.deposit {
-				T::Currency::hold(&HoldReason::SessionDeposit.into(), &who, deposit.saturating_sub(session.deposit))
-					.map_err(|_| Error::<T>::InsufficientDeposit)?;
+				Self::hold(HoldReason::SessionDeposit, &who, deposit.saturating_sub(session.deposit))?;
 				session.deposit = deposit;
 			}
 			Self::advance(session_id, &mut session, SessionState::DataSubmitted);
@@ -1722,6 +1719,11 @@ pub mod pallet {
 			let deposit = core::mem::replace(&mut request.deposit, Zero::zero());
 			Self::release(HoldReason::RequestDeposit, &request.institution, deposit);
 			deposit
+		}
+
+		/// Holds `amount` from `who` for `reason`, or fails with `InsufficientDeposit`.
+		fn hold(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) -> Result<(), Error<T>> {
+			T::Currency::hold(&reason.into(), who, amount).map_err(|_| Error::<T>::InsufficientDeposit)
 		}
 
 		fn release(reason: HoldReason, who: &T::AccountId, amount: BalanceOf<T>) {
