@@ -60,6 +60,11 @@ fn decode(what: &str) -> impl Fn(String) -> ChainError + '_ {
 	move |error| ChainError::Decode { what: what.to_string(), error }
 }
 
+/// A stored value, SCALE-decoded with the primitives' type; every byte must be used.
+fn scale<V: codec::Decode>(mut bytes: &[u8], what: &str) -> Result<V, ChainError> {
+	codec::DecodeAll::decode_all(&mut bytes).map_err(|e| decode(what)(e.to_string()))
+}
+
 /// What to do about a pallet error, beyond its own documentation, by the error's name in the
 /// metadata (the drift tests check that every name is one of the pallet's errors).
 const HINTS: &[(&[&str], &str)] = &[
@@ -170,118 +175,31 @@ fn dispatch_error(error: DispatchError) -> ChainError {
 
 // --- the pallet's types, as the client decodes and encodes them --------------------------
 
-/// `EncodedPublicKey` / `EncodedCiphertext`: SCALE-encoded exactly like `Vec<u8>`.
+/// `EncodedCiphertext` and proof bytes as call arguments: SCALE-encoded exactly like `Vec<u8>`.
 #[derive(Clone, Debug, EncodeAsType, DecodeAsType)]
 pub struct Bytes(pub Vec<u8>);
 
-#[derive(Clone, Debug, DecodeAsType)]
-struct OnChainIndicator {
-	code: Vec<u8>,
-	name: Vec<u8>,
-	unit: Vec<u8>,
-	scale: u8,
-	lo: u32,
-	hi: u32,
-	min_width: u32,
-}
+// The pallet's stored types come from `medshare-primitives`, the crate the pallet stores them
+// with; the client instantiates them with the runtime's account, balance and block number
+// types (the drift tests check these against the runtime's metadata).
+pub use medshare_paillier::KeyRegistration;
+pub use medshare_primitives::{
+	Indicator, Institution, RegisteredKey, RequestStatus, RequestedIndicator, SessionState,
+};
 
-/// `EncodedRingPedersen`.
-#[derive(Clone, Debug, PartialEq, Eq, DecodeAsType)]
-pub struct RingPedersen {
-	pub s: Vec<u8>,
-	pub t: Vec<u8>,
-}
-
-/// `RegisteredKey`: a Paillier key the chain accepted with its proofs.
-#[derive(Clone, Debug, PartialEq, Eq, DecodeAsType)]
-pub struct RegisteredKey {
-	pub key: Vec<u8>,
-	pub ring_pedersen: RingPedersen,
-	pub key_hash: [u8; 32],
-}
-
-/// `KeyRegistration`: a key with its ring-Pedersen parameters and proofs, as a call argument.
-#[derive(Clone, Debug)]
-pub struct KeyRegistration {
-	pub key: Vec<u8>,
-	pub s: Vec<u8>,
-	pub t: Vec<u8>,
-	pub modulus_proof: Vec<u8>,
-	pub ring_pedersen_proof: Vec<u8>,
-}
-
-/// An approved institution.
-#[derive(Clone, Debug, DecodeAsType)]
-pub struct Institution {
-	/// PK_H with its ring-Pedersen parameters, once registered.
-	pub public_key: Option<RegisteredKey>,
-	/// Its description.
-	pub metadata: Vec<u8>,
-}
-
-/// `RequestedIndicator`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, EncodeAsType, DecodeAsType, serde::Serialize)]
-pub struct RequestedIndicator {
-	pub id: u32,
-	pub min_width: u32,
-}
-
-/// `RequestStatus`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, DecodeAsType, serde::Serialize)]
-pub enum RequestStatus {
-	Open,
-	Closed,
-}
-
+/// The bounds of the pallet's vectors are the chain's to enforce when it stores a value; the
+/// client decodes whatever the chain holds.
+pub type Unbounded = medshare_primitives::ConstU32<{ u32::MAX }>;
+/// The runtime's balance type.
+pub type Balance = u128;
+/// The runtime's block number type.
+pub type BlockNumber = u32;
 /// A research request as stored.
-#[derive(Clone, Debug, DecodeAsType)]
-pub struct Request {
-	pub institution: AccountId32,
-	pub indicators: Vec<RequestedIndicator>,
-	pub statements: Vec<[u8; 32]>,
-	pub range_commitments: Vec<[u8; 32]>,
-	pub created_at: u32,
-	pub expires_at: u32,
-	pub deposit: u128,
-	pub open_sessions: u32,
-	pub status: RequestStatus,
-}
-
-/// `SessionState`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, DecodeAsType, serde::Serialize)]
-pub enum SessionState {
-	Eligible,
-	DataSubmitted,
-	Compared,
-	Completed,
-	Expired,
-}
-
+pub type Request = medshare_primitives::Request<AccountId32, Balance, BlockNumber, Unbounded, Unbounded>;
 /// A session (or the summary of an ended one).
-#[derive(Clone, Debug, DecodeAsType)]
-pub struct Session {
-	pub request_id: u64,
-	pub holder: AccountId32,
-	pub nonce: [u8; 32],
-	pub data_commitments: Vec<[u8; 32]>,
-	pub state: SessionState,
-	pub opened_at: u32,
-	pub expires_at: u32,
-	pub updated_at: u32,
-	pub deposit: u128,
-	pub holder_key_hash: Option<[u8; 32]>,
-	pub data_hash: Option<[u8; 32]>,
-	pub comparison_hash: Option<[u8; 32]>,
-	pub result_hash: Option<[u8; 32]>,
-}
-
+pub type Session = medshare_primitives::Session<AccountId32, Balance, BlockNumber, Unbounded>;
 /// The ciphertexts of an open session.
-#[derive(Clone, Debug, DecodeAsType)]
-pub struct SessionPayload {
-	pub holder_key: RegisteredKey,
-	pub encrypted_data: Vec<Vec<u8>>,
-	pub comparison: Vec<Vec<u8>>,
-}
+pub type SessionPayload = medshare_primitives::SessionPayload<Unbounded, Unbounded>;
 
 /// A call of the pallet, with its arguments in the client's types.
 #[derive(Clone, Debug)]
@@ -377,12 +295,16 @@ impl EncodeValue for RequestedIndicator {
 }
 impl EncodeValue for KeyRegistration {
 	fn to_value(&self) -> Value {
-		let bytes = |b: &Vec<u8>| Bytes(b.clone()).to_value();
+		let bytes = |b: &[u8]| Bytes(b.to_vec()).to_value();
+		let ring_pedersen = &self.ring_pedersen;
 		Value::named_composite([
-			("key", bytes(&self.key)),
-			("ring_pedersen", Value::named_composite([("s", bytes(&self.s)), ("t", bytes(&self.t))])),
-			("modulus_proof", bytes(&self.modulus_proof)),
-			("ring_pedersen_proof", bytes(&self.ring_pedersen_proof)),
+			("key", bytes(self.key.as_bytes())),
+			(
+				"ring_pedersen",
+				Value::named_composite([("s", bytes(ring_pedersen.s.as_bytes())), ("t", bytes(ring_pedersen.t.as_bytes()))]),
+			),
+			("modulus_proof", bytes(self.modulus_proof.as_bytes())),
+			("ring_pedersen_proof", bytes(self.ring_pedersen_proof.as_bytes())),
 		])
 	}
 }
@@ -465,7 +387,7 @@ impl Chain {
 	/// The whole indicator registry, ordered by id.
 	pub async fn registry(&self) -> Result<Vec<RegistryEntry>, ChainError> {
 		let at = self.at_finalized().await?;
-		let address = subxt::dynamic::storage::<(u32,), OnChainIndicator>(PALLET, "Indicators");
+		let address = subxt::dynamic::storage::<(u32,), Value>(PALLET, "Indicators");
 		let mut entries = at.storage().iter(address, ()).await.map_err(rpc)?;
 		let mut registry = Vec::new();
 		while let Some(entry) = entries.next().await {
@@ -476,14 +398,13 @@ impl Chain {
 				.part(0)
 				.and_then(|part| part.decode_as::<u32>().ok().flatten())
 				.ok_or_else(|| decode("an indicator key")("no id in the key".into()))?;
-			let value: OnChainIndicator =
-				entry.value().decode_as().map_err(|e| decode("an indicator")(e.to_string()))?;
-			let text = |b: Vec<u8>| String::from_utf8_lossy(&b).into_owned();
+			let value: Indicator = scale(entry.value().bytes(), "an indicator")?;
+			let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
 			registry.push(RegistryEntry {
 				id,
-				code: text(value.code),
-				name: text(value.name),
-				unit: text(value.unit),
+				code: text(&value.code),
+				name: text(&value.name),
+				unit: text(&value.unit),
 				scale: value.scale,
 				lo: value.lo,
 				hi: value.hi,
@@ -497,12 +418,12 @@ impl Chain {
 	async fn fetch<K, V>(&self, entry: &str, key: K) -> Result<Option<V>, ChainError>
 	where
 		K: subxt::ext::frame_decode::storage::IntoEncodableValues + subxt::ext::frame_decode::storage::IntoDecodableValues,
-		V: DecodeAsType,
+		V: codec::Decode,
 	{
 		let at = self.at_finalized().await?;
-		let address = subxt::dynamic::storage::<K, V>(PALLET, entry);
+		let address = subxt::dynamic::storage::<K, Value>(PALLET, entry);
 		match at.storage().try_fetch(address, key).await.map_err(rpc)? {
-			Some(value) => value.decode_as::<V>().map(Some).map_err(|e| decode(entry)(e.to_string())),
+			Some(value) => scale(value.bytes(), entry).map(Some),
 			None => Ok(None),
 		}
 	}
@@ -558,7 +479,7 @@ impl Chain {
 	/// Every open request, by id.
 	pub async fn requests(&self) -> Result<Vec<(u64, Request)>, ChainError> {
 		let at = self.at_finalized().await?;
-		let address = subxt::dynamic::storage::<(u64,), Request>(PALLET, "Requests");
+		let address = subxt::dynamic::storage::<(u64,), Value>(PALLET, "Requests");
 		let mut entries = at.storage().iter(address, ()).await.map_err(rpc)?;
 		let mut out = Vec::new();
 		while let Some(entry) = entries.next().await {
@@ -568,7 +489,7 @@ impl Chain {
 				.ok()
 				.and_then(|k| k.part(0).and_then(|p| p.decode_as::<u64>().ok().flatten()))
 				.ok_or_else(|| decode("a request key")("no id".into()))?;
-			let request = entry.value().decode_as().map_err(|e| decode("a request")(e.to_string()))?;
+			let request = scale(entry.value().bytes(), "a request")?;
 			out.push((id, request));
 		}
 		out.sort_by_key(|(id, _)| *id);
@@ -638,7 +559,7 @@ impl Chain {
 	/// The encrypted result of a completed session, read from its `submit_result` extrinsic in
 	/// the block that completed it and checked against the hash in the session summary.
 	pub async fn result_ciphertexts(&self, session_id: u64, session: &Session) -> Result<Vec<Vec<u8>>, ChainError> {
-		let expected = session.result_hash.ok_or_else(|| {
+		let expected = session.result_hash.map(|hash| hash.0).ok_or_else(|| {
 			ChainError::NotFound(format!(
 				"session {session_id} has no result yet (state {:?}); the holder submits it with medshare holder result",
 				session.state
@@ -651,7 +572,7 @@ impl Chain {
 	/// the block that recorded the data (the chain verifies the proof and keeps only the
 	/// ciphertexts in state), with those ciphertexts checked against the session's data hash.
 	pub async fn link_proof(&self, session_id: u64, session: &Session) -> Result<(Vec<Vec<u8>>, Vec<u8>), ChainError> {
-		let expected = session.data_hash.ok_or_else(|| {
+		let expected = session.data_hash.map(|hash| hash.0).ok_or_else(|| {
 			ChainError::NotFound(format!(
 				"session {session_id} has no encrypted data yet (state {:?}); the holder submits it with medshare holder submit-data",
 				session.state
@@ -673,7 +594,7 @@ impl Chain {
 		session: &Session,
 		groups: usize,
 	) -> Result<(Vec<Vec<u8>>, Vec<u8>), ChainError> {
-		let expected = session.comparison_hash.ok_or_else(|| {
+		let expected = session.comparison_hash.map(|hash| hash.0).ok_or_else(|| {
 			ChainError::NotFound(format!(
 				"session {session_id} has no comparison yet (state {:?}); the institution submits it with medshare institution compare",
 				session.state
@@ -907,113 +828,194 @@ mod tests {
 	}
 }
 
-/// The client decodes the pallet's storage types through its own mirrors (subxt's
-/// `DecodeAsType`, matched by field and variant names against the chain's metadata). These
-/// tests encode each of the pallet's types as the chain stores them and decode the bytes with
-/// the client's mirror against the pallet type's own type information, as subxt does against
-/// the metadata: a field or variant renamed, added or retyped in the pallet without the client
-/// fails here, not on a live chain. Likewise every pallet error the client has a hint for must
-/// exist.
+/// The client reads the pallet's storage with the pallet's own types from `medshare-primitives`,
+/// so a field the pallet renames or retypes changes the client with it. What can still drift is
+/// the client's instantiation of those types (account, balance, block number) and the storage
+/// layout the runtime declares; these tests compare both, shape by shape, with the runtime's
+/// metadata (what a node serves), and decode values the runtime's own types encoded. Likewise
+/// every pallet error the client has a hint for must exist.
 #[cfg(test)]
 mod drift {
 	use super::*;
 	use codec::Encode;
 	use pallet_medical_sharing as pallet;
-	use scale_decode::DecodeAsType;
 	use scale_info::{PortableRegistry, Registry, TypeDef, TypeInfo};
-	use sp_core::{ConstU32, H256};
+	use medshare_primitives::{BoundedVec, H256};
 
-	type AccountId = sp_core::crypto::AccountId32;
-	type Max = ConstU32<700>;
+	type Runtime = medshare_runtime::Runtime;
 
-	/// `value` as the chain stores it, decoded by the client's `C` against `P`'s type info.
-	fn decoded<P: Encode + TypeInfo + 'static, C: DecodeAsType>(value: &P) -> C {
-		let mut registry = Registry::new();
-		let id = registry.register_type(&scale_info::meta_type::<P>()).id;
-		let types: PortableRegistry = registry.into();
-		let bytes = value.encode();
-		let mut input = &bytes[..];
-		let out = C::decode_as_type(&mut input, id, &types)
-			.unwrap_or_else(|e| panic!("the client cannot decode the pallet's {}: {e}", std::any::type_name::<P>()));
-		assert!(input.is_empty(), "{} left bytes undecoded", std::any::type_name::<P>());
-		out
+	fn runtime_metadata() -> subxt::Metadata {
+		subxt::Metadata::decode_from(&Runtime::metadata().encode()).expect("the runtime's metadata decodes")
 	}
 
-	fn registered_key() -> pallet::RegisteredKey {
-		pallet::RegisteredKey {
-			key: pallet::EncodedPublicKey::new(vec![0xc5; 256]).unwrap(),
-			ring_pedersen: pallet::EncodedRingPedersen {
-				s: medshare_paillier::EncodedBases::new(vec![0x11; 512]).unwrap(),
-				t: medshare_paillier::EncodedResidue::new(vec![0x22; 256]).unwrap(),
+	/// `T`'s type information in a registry of its own.
+	fn client_type<T: TypeInfo + 'static>() -> (PortableRegistry, u32) {
+		let mut registry = Registry::new();
+		let id = registry.register_type(&scale_info::meta_type::<T>()).id;
+		(registry.into(), id)
+	}
+
+	/// Whether type `a` of one registry encodes exactly as type `b` of another: the same
+	/// structure, field names, variant names and indices, down to the primitives. Paths are not
+	/// compared (subxt's `AccountId32` is the runtime's under another name).
+	fn same_shape(a: &PortableRegistry, a_id: u32, b: &PortableRegistry, b_id: u32, at: &str) -> Result<(), String> {
+		let missing = |id| format!("{at}: type {id} missing");
+		let ta = &a.resolve(a_id).ok_or_else(|| missing(a_id))?.type_def;
+		let tb = &b.resolve(b_id).ok_or_else(|| missing(b_id))?.type_def;
+		let differ = || Err(format!("{at}: the runtime has {}, the client {}", kind(ta), kind(tb)));
+		match (ta, tb) {
+			(TypeDef::Composite(x), TypeDef::Composite(y)) => {
+				if x.fields.len() != y.fields.len() {
+					return differ();
+				}
+				for (f, g) in x.fields.iter().zip(&y.fields) {
+					let name = f.name.as_deref().unwrap_or("_");
+					if f.name != g.name {
+						return Err(format!("{at}: field `{name}` is `{}` in the client", g.name.as_deref().unwrap_or("_")));
+					}
+					same_shape(a, f.ty.id, b, g.ty.id, &format!("{at}.{name}"))?;
+				}
+				Ok(())
 			},
-			key_hash: H256([0x33; 32]),
+			(TypeDef::Variant(x), TypeDef::Variant(y)) => {
+				if x.variants.len() != y.variants.len() {
+					return differ();
+				}
+				for (v, w) in x.variants.iter().zip(&y.variants) {
+					if (&v.name, v.index, v.fields.len()) != (&w.name, w.index, w.fields.len()) {
+						return Err(format!("{at}: variant {} ({}) is {} ({}) in the client", v.name, v.index, w.name, w.index));
+					}
+					for (f, g) in v.fields.iter().zip(&w.fields) {
+						same_shape(a, f.ty.id, b, g.ty.id, &format!("{at}::{}", v.name))?;
+					}
+				}
+				Ok(())
+			},
+			(TypeDef::Sequence(x), TypeDef::Sequence(y)) =>
+				same_shape(a, x.type_param.id, b, y.type_param.id, &format!("{at}[]")),
+			(TypeDef::Array(x), TypeDef::Array(y)) if x.len == y.len =>
+				same_shape(a, x.type_param.id, b, y.type_param.id, &format!("{at}[]")),
+			(TypeDef::Tuple(x), TypeDef::Tuple(y)) if x.fields.len() == y.fields.len() => {
+				for (i, (f, g)) in x.fields.iter().zip(&y.fields).enumerate() {
+					same_shape(a, f.id, b, g.id, &format!("{at}.{i}"))?;
+				}
+				Ok(())
+			},
+			(TypeDef::Compact(x), TypeDef::Compact(y)) => same_shape(a, x.type_param.id, b, y.type_param.id, at),
+			(TypeDef::Primitive(x), TypeDef::Primitive(y)) if x == y => Ok(()),
+			_ => differ(),
 		}
 	}
 
-	#[test]
-	fn every_mirrored_storage_type_decodes_what_the_pallet_stores() {
-		let indicator = pallet::Indicator::new(b"8310-5", b"Body temperature", b"Cel", 2, 2500, 4500, 50).unwrap();
-		let mirror: OnChainIndicator = decoded(&indicator);
-		assert_eq!((mirror.code, mirror.unit, mirror.scale, mirror.lo, mirror.hi, mirror.min_width), (b"8310-5".to_vec(), b"Cel".to_vec(), 2, 2500, 4500, 50));
-
-		let institution = pallet::Institution {
-			public_key: Some(registered_key()),
-			metadata: pallet::Metadata::truncate_from(b"clinic".to_vec()),
+	/// A type's shape in a few words, for the error.
+	fn kind(def: &TypeDef<scale_info::form::PortableForm>) -> String {
+		let names = |fields: &[scale_info::Field<scale_info::form::PortableForm>]| {
+			fields.iter().map(|f| f.name.clone().unwrap_or_else(|| "_".into())).collect::<Vec<_>>().join(", ")
 		};
-		let mirror: Institution = decoded(&institution);
-		let key = mirror.public_key.expect("the key");
-		assert_eq!((key.key, key.ring_pedersen.s.len(), key.key_hash), (vec![0xc5; 256], 512, [0x33; 32]));
-		assert_eq!(mirror.metadata, b"clinic");
+		match def {
+			TypeDef::Composite(c) => format!("a struct {{{}}}", names(&c.fields)),
+			TypeDef::Variant(v) => format!("an enum {{{}}}", v.variants.iter().map(|v| v.name.as_str()).collect::<Vec<_>>().join(", ")),
+			TypeDef::Sequence(_) => "a sequence".into(),
+			TypeDef::Array(a) => format!("an array of {}", a.len),
+			TypeDef::Tuple(t) => format!("a tuple of {}", t.fields.len()),
+			TypeDef::Primitive(p) => format!("{p:?}").to_lowercase(),
+			TypeDef::Compact(_) => "a compact".into(),
+			TypeDef::BitSequence(_) => "a bit sequence".into(),
+		}
+	}
 
-		let request: pallet::Request<AccountId, u128, u32, Max, ConstU32<8>> = pallet::Request {
-			institution: AccountId::new([7; 32]),
-			indicators: frame_support::BoundedVec::truncate_from(vec![pallet::RequestedIndicator { id: 3, min_width: 50 }]),
-			statements: frame_support::BoundedVec::truncate_from(vec![[1; 32]]),
-			range_commitments: frame_support::BoundedVec::truncate_from(vec![[2; 32]]),
+	/// Storage item `entry` against the client's value type `V` and key types `keys`.
+	fn storage_shape<V: TypeInfo + 'static>(
+		metadata: &subxt::Metadata,
+		entry: &str,
+		keys: &[(PortableRegistry, u32)],
+	) -> Result<(), String> {
+		let storage = metadata.pallet_by_name(PALLET).and_then(|p| p.storage()).expect("the pallet has storage");
+		let item = storage.entry_by_name(entry).ok_or_else(|| format!("the runtime has no storage item {entry}"))?;
+		let (types, id) = client_type::<V>();
+		same_shape(metadata.types(), item.value_ty(), &types, id, entry)?;
+		let runtime_keys: Vec<u32> = item.keys().map(|key| key.key_id).collect();
+		if runtime_keys.len() != keys.len() {
+			return Err(format!("{entry}: the runtime keys it by {} values, the client by {}", runtime_keys.len(), keys.len()));
+		}
+		for (runtime_key, (types, id)) in runtime_keys.into_iter().zip(keys) {
+			same_shape(metadata.types(), runtime_key, types, *id, &format!("{entry} key"))?;
+		}
+		Ok(())
+	}
+
+	#[test]
+	fn every_storage_item_the_client_reads_has_the_runtimes_shape() {
+		let metadata = runtime_metadata();
+		let (indicator_id, account, id) = (client_type::<u32>, client_type::<AccountId32>, client_type::<u64>);
+		for (entry, checked) in [
+			("Indicators", storage_shape::<Indicator>(&metadata, "Indicators", &[indicator_id()])),
+			("Institutions", storage_shape::<Institution>(&metadata, "Institutions", &[account()])),
+			("HolderKeys", storage_shape::<RegisteredKey>(&metadata, "HolderKeys", &[account()])),
+			("Requests", storage_shape::<Request>(&metadata, "Requests", &[id()])),
+			("Sessions", storage_shape::<Session>(&metadata, "Sessions", &[id()])),
+			("SessionPayloads", storage_shape::<SessionPayload>(&metadata, "SessionPayloads", &[id()])),
+			("NextRequestId", storage_shape::<u64>(&metadata, "NextRequestId", &[])),
+			("NextSessionId", storage_shape::<u64>(&metadata, "NextSessionId", &[])),
+		] {
+			checked.unwrap_or_else(|e| panic!("{entry} drifted: {e}"));
+		}
+	}
+
+	/// The comparison is not vacuous: a client reading a balance the runtime does not use, one
+	/// item as another, or a key of the wrong type is refused, with the place named.
+	#[test]
+	fn a_client_type_that_drifted_is_refused_by_name() {
+		let metadata = runtime_metadata();
+		type NarrowBalance = medshare_primitives::Session<AccountId32, u64, BlockNumber, Unbounded>;
+		let error = storage_shape::<NarrowBalance>(&metadata, "Sessions", &[client_type::<u64>()]).unwrap_err();
+		assert!(error.contains("Sessions.deposit"), "{error}");
+		let error = storage_shape::<Request>(&metadata, "Sessions", &[client_type::<u64>()]).unwrap_err();
+		assert!(error.contains("a struct {request_id, holder,") && error.contains("the client a struct {institution,"), "{error}");
+		let error = storage_shape::<Request>(&metadata, "Requests", &[client_type::<u32>()]).unwrap_err();
+		assert!(error.contains("Requests key"), "{error}");
+	}
+
+	/// Values encoded with the runtime's own instantiation decode with the client's, every byte
+	/// used.
+	#[test]
+	fn the_client_decodes_what_the_runtime_stores() {
+		let account = medshare_runtime::AccountId::new([7; 32]);
+		let request = pallet::RequestOf::<Runtime> {
+			institution: account.clone(),
+			indicators: BoundedVec::truncate_from(vec![pallet::RequestedIndicator { id: 3, min_width: 50 }]),
+			statements: BoundedVec::truncate_from(vec![[1; 32]]),
+			range_commitments: BoundedVec::truncate_from(vec![[2; 32]]),
 			created_at: 10,
 			expires_at: 20,
 			deposit: 1_234,
 			open_sessions: 1,
 			status: pallet::RequestStatus::Closed,
 		};
-		let mirror: Request = decoded(&request);
-		assert_eq!(mirror.institution.0, [7; 32]);
-		assert_eq!(mirror.indicators, vec![RequestedIndicator { id: 3, min_width: 50 }]);
-		assert_eq!((mirror.created_at, mirror.expires_at, mirror.deposit, mirror.open_sessions), (10, 20, 1_234, 1));
-		assert_eq!(mirror.status, RequestStatus::Closed);
+		let read: Request = scale(&request.encode(), "a request").expect("decodes");
+		assert_eq!((read.institution.0, read.deposit, read.expires_at), ([7; 32], 1_234, 20));
+		assert_eq!((read.indicators.to_vec(), read.status), (request.indicators.to_vec(), RequestStatus::Closed));
 
-		for (state, expected) in [
-			(pallet::SessionState::Eligible, SessionState::Eligible),
-			(pallet::SessionState::DataSubmitted, SessionState::DataSubmitted),
-			(pallet::SessionState::Compared, SessionState::Compared),
-			(pallet::SessionState::Completed, SessionState::Completed),
-			(pallet::SessionState::Expired, SessionState::Expired),
-		] {
-			let mut session: pallet::Session<AccountId, u128, u32, ConstU32<8>> = pallet::Session::opened(
-				5,
-				AccountId::new([9; 32]),
-				[4; 32],
-				frame_support::BoundedVec::truncate_from(vec![[6; 32]]),
-				30,
-				40,
-				99,
-			);
-			session.state = state;
-			session.result_hash = Some(H256([8; 32]));
-			let mirror: Session = decoded(&session);
-			assert_eq!((mirror.request_id, mirror.holder.0, mirror.state), (5, [9; 32], expected));
-			assert_eq!((mirror.opened_at, mirror.expires_at, mirror.deposit), (30, 40, 99));
-			assert_eq!((mirror.data_hash, mirror.result_hash), (None, Some([8; 32])));
-		}
+		let mut session = pallet::SessionOf::<Runtime>::opened(
+			5,
+			account,
+			[4; 32],
+			BoundedVec::truncate_from(vec![[6; 32]]),
+			30,
+			40,
+		);
+		session.deposit = 99;
+		session.state = pallet::SessionState::Compared;
+		session.result_hash = Some(H256([8; 32]));
+		let read: Session = scale(&session.encode(), "a session").expect("decodes");
+		assert_eq!((read.request_id, read.holder.0, read.state), (5, [7; 32], SessionState::Compared));
+		assert_eq!((read.opened_at, read.expires_at, read.deposit), (30, 40, 99));
+		assert_eq!(read.result_hash.map(|hash| hash.0), Some([8; 32]));
 
-		let payload: pallet::SessionPayload<Max, ConstU32<176>> = pallet::SessionPayload {
-			holder_key: registered_key(),
-			encrypted_data: frame_support::BoundedVec::truncate_from(vec![pallet::EncodedCiphertext::new(vec![1; 512]).unwrap()]),
-			comparison: frame_support::BoundedVec::truncate_from(vec![pallet::EncodedCiphertext::new(vec![2; 512]).unwrap(); 2]),
-		};
-		let mirror: SessionPayload = decoded(&payload);
-		assert_eq!((mirror.encrypted_data, mirror.comparison), (vec![vec![1; 512]], vec![vec![2; 512]; 2]));
-		assert_eq!(mirror.holder_key.key, vec![0xc5; 256]);
+		// One byte too many is an error, not a silent truncation.
+		let mut longer = session.encode();
+		longer.push(0);
+		assert!(matches!(scale::<Session>(&longer, "a session"), Err(ChainError::Decode { .. })));
 	}
 
 	/// Every pallet error the client gives a hint for is one of the pallet's errors.

@@ -70,10 +70,13 @@ fn js_call(call: &Call) -> (String, serde_json::Value) {
 /// A `KeyRegistration` as polkadot-js takes it (camelCase fields, bytes as hex).
 fn registration_json(registration: &KeyRegistration) -> serde_json::Value {
 	json!({
-		"key": hex(&registration.key),
-		"ringPedersen": { "s": hex(&registration.s), "t": hex(&registration.t) },
-		"modulusProof": hex(&registration.modulus_proof),
-		"ringPedersenProof": hex(&registration.ring_pedersen_proof),
+		"key": hex(registration.key.as_bytes()),
+		"ringPedersen": {
+			"s": hex(registration.ring_pedersen.s.as_bytes()),
+			"t": hex(registration.ring_pedersen.t.as_bytes()),
+		},
+		"modulusProof": hex(registration.modulus_proof.as_bytes()),
+		"ringPedersenProof": hex(registration.ring_pedersen_proof.as_bytes()),
 	})
 }
 
@@ -143,7 +146,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 	let (packed, witness) =
 		compare::blind(holder_public, &encrypted, &ranges, &mut rand_010::rng()).map_err(|e| OpError::Compare(e.to_string()))?;
 	let Call::RegisterHolderKey { registration } = &register_holder else { unreachable!("a holder key registration") };
-	let bases = ops::ring_pedersen_of(holder_public, &registration.s, &registration.t)?;
+	let bases = ops::ring_pedersen_of(holder_public, &registration.ring_pedersen)?;
 	let comparison_context = ComparisonContext {
 		genesis_hash: ctx.chain.genesis_hash(),
 		institution: input.institution.account().0,

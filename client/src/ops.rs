@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use medshare_paillier::compare::{ComparisonContext, ComparisonStatement};
 use medshare_paillier::proofs::ring_pedersen::RingPedersen;
 use medshare_paillier::proofs::{modulus, ring_pedersen, ProofContext};
-use medshare_paillier::{compare, Ciphertext, EncodedBases, EncodedResidue, EncodedRingPedersen, Keypair, PublicKey};
+use medshare_paillier::{compare, Ciphertext, EncodedKeyProof, EncodedRingPedersen, Keypair, PublicKey};
 use medshare_zk::link::{LinkContext, LinkStatement};
 use medshare_zk::prove::{self, Binding, ProveError};
 use medshare_zk::setup::{self, CircuitKind};
@@ -225,13 +225,12 @@ pub fn key_registration(ctx: &Context, signer: &Signer, keypair: &Keypair) -> Re
 	let modulus_proof = modulus::prove(keypair, &context, &mut rng).map_err(failed)?;
 	let (params, ring_pedersen_proof) = ring_pedersen::generate(keypair, &context, &mut rng).map_err(failed)?;
 	spinner.finish_and_clear();
-	let encoded = params.to_encoded();
+	let proof = |bytes| EncodedKeyProof::new(bytes).map_err(|e| OpError::KeyProof { path: path.clone(), error: e.to_string() });
 	Ok(KeyRegistration {
-		key: keypair.public().to_bytes(),
-		s: encoded.s.into_inner(),
-		t: encoded.t.into_inner(),
-		modulus_proof,
-		ring_pedersen_proof,
+		key: keypair.public().to_encoded(),
+		ring_pedersen: params.to_encoded(),
+		modulus_proof: proof(modulus_proof)?,
+		ring_pedersen_proof: proof(ring_pedersen_proof)?,
 	})
 }
 
@@ -394,9 +393,9 @@ pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<
 		OpError::SessionState { session_id, state: session.state, needed: "DataSubmitted (the holder runs medshare holder submit-data)" },
 	)?;
 	let holder_key =
-		PublicKey::from_bytes(&payload.holder_key.key).map_err(|e| OpError::BadChainData(format!("holder key: {e:?}")))?;
+		PublicKey::from_encoded(&payload.holder_key.key).map_err(|e| OpError::BadChainData(format!("holder key: {e:?}")))?;
 	let values = holder_key
-		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice()))
+		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_bytes()))
 		.map_err(|e| OpError::BadChainData(format!("encrypted data: {e:?}")))?;
 	check_link_proof(ctx, session_id, &session, &holder_key, &values).await?;
 	let bases = holder_bases(&holder_key, &payload.holder_key)?;
@@ -461,17 +460,13 @@ fn comparison_context(ctx: &Context, institution: &AccountId32, session: &Sessio
 
 /// The holder's registered ring-Pedersen parameters, which Pi^cmp commits under.
 fn holder_bases(key: &PublicKey, registered: &RegisteredKey) -> Result<RingPedersen, OpError> {
-	ring_pedersen_of(key, &registered.ring_pedersen.s, &registered.ring_pedersen.t)
+	ring_pedersen_of(key, &registered.ring_pedersen)
 }
 
 /// Ring-Pedersen parameters on `key` from their bytes (`s` concatenated, `t`).
-pub fn ring_pedersen_of(key: &PublicKey, s: &[u8], t: &[u8]) -> Result<RingPedersen, OpError> {
-	let bad = |e: String| OpError::BadChainData(format!("ring-Pedersen parameters: {e}"));
-	let encoded = EncodedRingPedersen {
-		s: EncodedBases::new(s.to_vec()).map_err(|e| bad(e.to_string()))?,
-		t: EncodedResidue::new(t.to_vec()).map_err(|e| bad(e.to_string()))?,
-	};
-	RingPedersen::from_encoded(key, &encoded).map_err(|e| bad(e.to_string()))
+pub fn ring_pedersen_of(key: &PublicKey, encoded: &EncodedRingPedersen) -> Result<RingPedersen, OpError> {
+	RingPedersen::from_encoded(key, encoded)
+		.map_err(|e| OpError::BadChainData(format!("ring-Pedersen parameters: {e}")))
 }
 
 /// The holder's check before it decrypts anything (step 6): the institution's comparison
@@ -772,7 +767,7 @@ pub async fn register_holder_key(ctx: &Context, signer: &Signer) -> Result<Holde
 	let key = keypair.public().to_bytes();
 	let key_hash = hex32(&sp_crypto_hashing::blake2_256(&key));
 	let account = signer.address();
-	if ctx.chain.holder_key(&signer.account()).await?.is_some_and(|registered| registered.key == key) {
+	if ctx.chain.holder_key(&signer.account()).await?.is_some_and(|registered| registered.key.as_bytes() == key.as_slice()) {
 		return Ok(HolderKeyReport { account, key_hash, registered: false, block: None });
 	}
 	let registration = key_registration(ctx, signer, &keypair)?;
@@ -900,16 +895,16 @@ pub async fn holder_result(ctx: &Context, signer: &Signer, session_id: u64) -> R
 		OpError::SessionState { session_id, state: session.state, needed: "Compared (the institution runs medshare institution compare)" },
 	)?;
 	let keypair = load_keypair(&ctx.state, signer)?;
-	if payload.holder_key.key != keypair.public().to_bytes() {
+	if payload.holder_key.key != keypair.public().to_encoded() {
 		return Err(OpError::SessionKeyMismatch { session_id });
 	}
 	let packed = keypair
 		.public()
-		.ciphertexts_from_bytes(payload.comparison.iter().map(|c| c.as_slice()))
+		.ciphertexts_from_bytes(payload.comparison.iter().map(|c| c.as_bytes()))
 		.map_err(|e| OpError::BadChainData(format!("comparison: {e:?}")))?;
 	let data = keypair
 		.public()
-		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice()))
+		.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_bytes()))
 		.map_err(|e| OpError::BadChainData(format!("encrypted data: {e:?}")))?;
 	// Nothing is decrypted before the proof verifies.
 	check_comparison_proof(ctx, session_id, &session, &request.institution, &payload.holder_key, keypair.public(), &data, &packed)
@@ -919,7 +914,7 @@ pub async fn holder_result(ctx: &Context, signer: &Signer, session_id: u64) -> R
 	let registered = institution
 		.and_then(|i| i.public_key)
 		.ok_or_else(|| OpError::InstitutionKeyMissing(request.institution.to_string()))?;
-	let institution_key = PublicKey::from_bytes(&registered.key).map_err(|e| OpError::BadChainData(format!("institution key: {e:?}")))?;
+	let institution_key = PublicKey::from_encoded(&registered.key).map_err(|e| OpError::BadChainData(format!("institution key: {e:?}")))?;
 	let result = compare::encrypt_outcomes(&institution_key, &outcomes, &mut rand_010::rng());
 	let call = Call::SubmitResult { session_id, ciphertexts: result.iter().map(|c| c.to_bytes(&institution_key)).collect() };
 	let included = submit(ctx, signer, call).await?;

@@ -276,11 +276,7 @@ fn storage_prefix(item: &str) -> String {
 /// hashes, which says nothing about a leak. The privacy search masks them first.
 pub fn random_state_values(dump: &ChainDump) -> Vec<Vec<u8>> {
 	use codec::Decode;
-	use pallet_medical_sharing as pallet;
-	use sp_core::{crypto::AccountId32, ConstU32};
-	type Session = pallet::Session<AccountId32, u128, u32, ConstU32<8>>;
-	type Request = pallet::Request<AccountId32, u128, u32, ConstU32<700>, ConstU32<8>>;
-	type Payload = pallet::SessionPayload<ConstU32<700>, ConstU32<176>>;
+	use medshare_client::chain::{Request, Session, SessionPayload as Payload};
 	let (sessions, requests) = (storage_prefix("Sessions"), storage_prefix("Requests"));
 	let (holder_keys, payloads) = (storage_prefix("HolderKeys"), storage_prefix("SessionPayloads"));
 	let institutions = storage_prefix("Institutions");
@@ -299,11 +295,11 @@ pub fn random_state_values(dump: &ChainDump) -> Vec<Vec<u8>> {
 			let request = Request::decode(input).expect("a request as the pallet stores it");
 			values.extend(request.statements.iter().chain(request.range_commitments.iter()).map(|c| c.to_vec()));
 		} else if key.starts_with(&holder_keys) {
-			values.push(pallet::RegisteredKey::decode(input).expect("a registered key").key_hash.0.to_vec());
+			values.push(medshare_client::chain::RegisteredKey::decode(input).expect("a registered key").key_hash.0.to_vec());
 		} else if key.starts_with(&payloads) {
 			values.push(Payload::decode(input).expect("a payload").holder_key.key_hash.0.to_vec());
 		} else if key.starts_with(&institutions) {
-			let institution = pallet::Institution::decode(input).expect("an institution");
+			let institution = medshare_client::chain::Institution::decode(input).expect("an institution");
 			values.extend(institution.public_key.map(|k| k.key_hash.0.to_vec()));
 		}
 	}
@@ -427,11 +423,10 @@ pub fn forged_holder_key_error(url: &str) -> String {
 		let modulus_proof = attacks::forge_modulus_proof(&bad, &context, &mut rng);
 		let (params, ring_pedersen_proof) = attacks::forge_ring_pedersen(&key, &context, &mut rng);
 		let registration = KeyRegistration {
-			key: key.to_bytes(),
-			s: params.s.into_inner(),
-			t: params.t.into_inner(),
-			modulus_proof,
-			ring_pedersen_proof,
+			key: key.to_encoded(),
+			ring_pedersen: params,
+			modulus_proof: medshare_paillier::EncodedKeyProof::new(modulus_proof).expect("a proof of the right length"),
+			ring_pedersen_proof: medshare_paillier::EncodedKeyProof::new(ring_pedersen_proof).expect("a proof of the right length"),
 		};
 		match chain.submit(&Call::RegisterHolderKey { registration }, &eve.keypair).await {
 			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
@@ -519,9 +514,9 @@ pub fn one_value_everywhere_error(url: &str, state_dir: &Path, session_id: u64) 
 			.require(&state.request_path(&chain.genesis(), session.request_id), "request secrets", "created first")
 			.expect("Bob's ranges");
 		let payload = chain.payload(session_id).await.expect("the payload").expect("data submitted");
-		let key = PublicKey::from_bytes(&payload.holder_key.key).expect("the holder's key");
-		let data = key.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_slice())).expect("valid data");
-		let bases = medshare_client::ops::ring_pedersen_of(&key, &payload.holder_key.ring_pedersen.s, &payload.holder_key.ring_pedersen.t)
+		let key = PublicKey::from_encoded(&payload.holder_key.key).expect("the holder's key");
+		let data = key.ciphertexts_from_bytes(payload.encrypted_data.iter().map(|c| c.as_bytes())).expect("valid data");
+		let bases = medshare_client::ops::ring_pedersen_of(&key, &payload.holder_key.ring_pedersen)
 			.expect("registered bases");
 		let context = ComparisonContext {
 			genesis_hash: chain.genesis_hash(),

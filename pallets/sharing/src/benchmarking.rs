@@ -235,7 +235,6 @@ fn stored_session_committed<T: Config>(
 		BoundedVec::truncate_from(data_commitments),
 		now,
 		now.saturating_add(T::SessionLifetime::get()),
-		Zero::zero(),
 	);
 	session.deposit = Pallet::<T>::deposit_for(Pallet::<T>::session_record_len(&session));
 	T::Currency::hold(&HoldReason::SessionDeposit.into(), holder, session.deposit).expect("funded");

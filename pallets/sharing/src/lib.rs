@@ -37,8 +37,8 @@
 
 extern crate alloc;
 
-pub mod indicator;
-pub mod types;
+// The stored types live in `medshare-primitives`, which the client shares.
+pub use medshare_primitives::{indicator, types};
 pub mod weights;
 
 #[cfg(any(test, feature = "runtime-benchmarks"))]
@@ -249,7 +249,8 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type Sessions<T: Config> = StorageMap<_, Twox64Concat, SessionId, SessionOf<T>>;
 
-	/// The session of each (request, holder) pair: one per pair, ever.
+	/// The session of each (request, holder) pair: one at a time. A holder rejoins only after its
+	/// earlier session expired and was cleaned up; a completed one answers the request for good.
 	#[pallet::storage]
 	pub type SessionByParticipant<T: Config> =
 		StorageDoubleMap<_, Twox64Concat, RequestId, Blake2_128Concat, T::AccountId, SessionId>;
@@ -1098,7 +1099,7 @@ pub mod pallet {
 
 			let expires_at = now.saturating_add(T::SessionLifetime::get());
 			let mut session =
-				Session::opened(request_id, holder.clone(), nonce, data_commitments, now, expires_at, Zero::zero());
+				Session::opened(request_id, holder.clone(), nonce, data_commitments, now, expires_at);
 			let deposit = Self::deposit_for(Self::session_record_len(&session));
 			Self::hold(HoldReason::SessionDeposit, &holder, deposit)?;
 			session.deposit = deposit;

@@ -2,9 +2,9 @@
 
 use crate::indicator::IndicatorId;
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::ConstU32, BoundedVec};
+use bounded_collections::{BoundedVec, ConstU32, Get};
 use scale_info::TypeInfo;
-use sp_core::H256;
+use primitive_types::H256;
 
 pub use medshare_paillier::{EncodedCiphertext, EncodedPublicKey, EncodedRingPedersen, KeyRegistration};
 
@@ -77,6 +77,7 @@ pub struct Institution {
 #[derive(
 	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
 )]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RequestedIndicator {
 	/// Registry id of the indicator.
 	pub id: IndicatorId,
@@ -87,6 +88,7 @@ pub struct RequestedIndicator {
 
 /// Whether a request takes new holders.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum RequestStatus {
 	/// Holders may open sessions until the request expires.
 	Open,
@@ -97,7 +99,7 @@ pub enum RequestStatus {
 /// A research request (step 1).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 #[scale_info(skip_type_params(MaxIndicators, MaxChunks))]
-pub struct Request<AccountId, Balance, BlockNumber, MaxIndicators: frame_support::traits::Get<u32>, MaxChunks: frame_support::traits::Get<u32>> {
+pub struct Request<AccountId, Balance, BlockNumber, MaxIndicators: Get<u32>, MaxChunks: Get<u32>> {
 	/// The institution that asks.
 	pub institution: AccountId,
 	/// The indicators asked for, in request order.
@@ -121,6 +123,7 @@ pub struct Request<AccountId, Balance, BlockNumber, MaxIndicators: frame_support
 /// Where a session stands (PROTOCOL.md 4: Eligible -> DataSubmitted -> Compared -> Completed,
 /// or Expired).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum SessionState {
 	/// The holder proved eligibility; it submits its encrypted data next.
 	Eligible,
@@ -135,11 +138,11 @@ pub enum SessionState {
 }
 
 /// A sharing session between one holder and one request. While it is open its payloads are
-/// in [`crate::SessionPayloads`]; once it ends only this summary stays, with a hash of every
+/// in the pallet's `SessionPayloads`; once it ends only this summary stays, with a hash of every
 /// payload (the payloads themselves stay in the block history).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 #[scale_info(skip_type_params(MaxChunks))]
-pub struct Session<AccountId, Balance, BlockNumber, MaxChunks: frame_support::traits::Get<u32>> {
+pub struct Session<AccountId, Balance, BlockNumber, MaxChunks: Get<u32>> {
 	/// The request.
 	pub request_id: RequestId,
 	/// The data holder.
@@ -168,10 +171,11 @@ pub struct Session<AccountId, Balance, BlockNumber, MaxChunks: frame_support::tr
 	pub result_hash: Option<H256>,
 }
 
-impl<AccountId, Balance, BlockNumber: Copy, MaxChunks: frame_support::traits::Get<u32>>
+impl<AccountId, Balance: Default, BlockNumber: Copy, MaxChunks: Get<u32>>
 	Session<AccountId, Balance, BlockNumber, MaxChunks>
 {
-	/// A session just proven eligible: no payload yet.
+	/// A session just proven eligible: no payload yet, and no deposit until the pallet has
+	/// priced the record and held it.
 	pub fn opened(
 		request_id: RequestId,
 		holder: AccountId,
@@ -179,7 +183,6 @@ impl<AccountId, Balance, BlockNumber: Copy, MaxChunks: frame_support::traits::Ge
 		data_commitments: BoundedVec<FieldBytes, MaxChunks>,
 		now: BlockNumber,
 		expires_at: BlockNumber,
-		deposit: Balance,
 	) -> Self {
 		Session {
 			request_id,
@@ -190,7 +193,7 @@ impl<AccountId, Balance, BlockNumber: Copy, MaxChunks: frame_support::traits::Ge
 			opened_at: now,
 			expires_at,
 			updated_at: now,
-			deposit,
+			deposit: Balance::default(),
 			holder_key_hash: None,
 			data_hash: None,
 			comparison_hash: None,
@@ -202,7 +205,7 @@ impl<AccountId, Balance, BlockNumber: Copy, MaxChunks: frame_support::traits::Ge
 /// The ciphertexts of an open session, kept in state until it ends.
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, PartialEq, Eq, Debug)]
 #[scale_info(skip_type_params(MaxIndicators, MaxComparison))]
-pub struct SessionPayload<MaxIndicators: frame_support::traits::Get<u32>, MaxComparison: frame_support::traits::Get<u32>> {
+pub struct SessionPayload<MaxIndicators: Get<u32>, MaxComparison: Get<u32>> {
 	/// PK_U with its ring-Pedersen parameters, as registered when the data was submitted (a
 	/// later key change does not affect the session).
 	pub holder_key: RegisteredKey,

@@ -6,7 +6,7 @@
 //! scale 2 is 3690). Its plausibility domain `[lo, hi]` is in the same scaled units.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use frame_support::{pallet_prelude::ConstU32, BoundedVec};
+use bounded_collections::{BoundedVec, ConstU32};
 use scale_info::TypeInfo;
 
 
