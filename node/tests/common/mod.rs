@@ -16,6 +16,8 @@ use std::{
 
 use serde_json::{json, Value};
 
+pub mod compose;
+
 /// The node binary cargo built for this test run.
 pub fn node_binary() -> PathBuf {
 	PathBuf::from(env!("CARGO_BIN_EXE_medshare-node"))
