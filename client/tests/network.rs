@@ -37,7 +37,7 @@ mod support;
 use std::{
 	collections::BTreeMap,
 	fs::{self, File, OpenOptions},
-	io::{Read, Write},
+	io::Write,
 	os::unix::process::CommandExt,
 	path::{Path, PathBuf},
 	process::{Child, Command, ExitStatus, Stdio},
@@ -387,22 +387,8 @@ fn hex_number(value: &Value) -> Result<u64, String> {
 		.ok_or_else(|| format!("not a hex number: {value}"))
 }
 
-/// One JSON-RPC call over HTTP.
-fn rpc_at(url: &str, method: &str, params: Value) -> Result<Value, String> {
-	let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-	let response: Value = ureq::post(url)
-		.timeout(Duration::from_secs(20))
-		.send_json(body)
-		.map_err(|e| e.to_string())?
-		.into_json()
-		.map_err(|e| e.to_string())?;
-	match response.get("result") {
-		Some(result) => Ok(result.clone()),
-		None => Err(format!("{method} returned {response}")),
-	}
-}
-
 fn status_at(url: &str) -> Result<Status, String> {
+	use common::rpc_at;
 	let best_hash = rpc_at(url, "chain_getBlockHash", json!([]))?;
 	let best = rpc_at(url, "chain_getHeader", json!([best_hash]))?;
 	let finalized_hash = rpc_at(url, "chain_getFinalizedHead", json!([]))?;
@@ -479,42 +465,19 @@ impl Node {
 
 	/// SIGINT, then waits for the exit.
 	fn interrupt(&mut self, deadline: Duration) -> Option<ExitStatus> {
-		let mut child = self.child.take()?;
-		// SAFETY: sends a signal to the child this node owns.
-		unsafe {
-			libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-		}
-		let start = Instant::now();
-		while start.elapsed() < deadline {
-			if let Ok(Some(status)) = child.try_wait() {
-				return Some(status);
-			}
-			thread::sleep(Duration::from_millis(100));
-		}
-		let _ = child.kill();
-		let _ = child.wait();
-		None
+		common::interrupt(self.child.take()?, deadline)
 	}
 
 	fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-		rpc_at(&self.http(), method, params)
+		common::rpc_at(&self.http(), method, params)
 	}
 
 	fn call(&self, method: &str, params: Value) -> Value {
 		self.rpc(method, params.clone()).unwrap_or_else(|e| self.fail(&format!("RPC {method} {params} failed: {e}")))
 	}
 
-	fn log_tail(&self) -> String {
-		let mut text = String::new();
-		if let Ok(mut file) = File::open(&self.log_path) {
-			let _ = file.read_to_string(&mut text);
-		}
-		let lines: Vec<&str> = text.lines().collect();
-		lines[lines.len().saturating_sub(40)..].join("\n")
-	}
-
 	fn fail(&self, what: &str) -> ! {
-		panic!("{}: {what}\n--- last lines of {} ---\n{}", self.service, self.log_path.display(), self.log_tail())
+		panic!("{}: {what}\n--- last lines of {} ---\n{}", self.service, self.log_path.display(), common::log_tail(&self.log_path))
 	}
 }
 
@@ -1032,28 +995,7 @@ impl Drop for Network {
 /// Every `MedicalSharing` entry at block `at`, key and value in hex, sorted.
 fn pallet_state(node: &Node, at: &Value) -> Vec<(String, String)> {
 	let prefix = format!("0x{}", hex::encode(sp_crypto_hashing::twox_128(b"MedicalSharing")));
-	let mut keys: Vec<String> = Vec::new();
-	loop {
-		let start = keys.last().cloned();
-		let page = node.call("state_getKeysPaged", json!([prefix, 1000, start, at]));
-		let page: Vec<String> =
-			page.as_array().expect("a key page").iter().map(|k| k.as_str().expect("a hex key").to_string()).collect();
-		let done = page.len() < 1000;
-		keys.extend(page);
-		if done {
-			break;
-		}
-	}
-	let mut state = Vec::with_capacity(keys.len());
-	for chunk in keys.chunks(100) {
-		let changes = node.call("state_queryStorageAt", json!([chunk, at]));
-		for change in changes[0]["changes"].as_array().into_iter().flatten() {
-			let key = change[0].as_str().expect("a hex key").to_string();
-			state.push((key, change[1].as_str().unwrap_or("none").to_string()));
-		}
-	}
-	state.sort();
-	state
+	common::storage_at(&node.http(), &prefix, at).unwrap_or_else(|e| node.fail(&format!("reading the pallet's state: {e}")))
 }
 
 /// Times, on one node, how long each block takes from first seen as best to finalized.

@@ -221,26 +221,11 @@ pub fn paillier_proofs(url: &str, head: u64) -> Vec<(String, Vec<u8>)> {
 
 /// The whole state at block `hash` (a JSON string), key (hex) and value, page by page.
 pub fn state_at(node: &RunningNode, hash: &Value) -> Vec<(String, Vec<u8>)> {
-	let mut keys: Vec<String> = Vec::new();
-	loop {
-		let start = keys.last().cloned();
-		let page = node.call("state_getKeysPaged", json!(["0x", 1000, start, hash]));
-		let page: Vec<String> = page.as_array().unwrap().iter().map(|k| k.as_str().unwrap().to_string()).collect();
-		let done = page.len() < 1000;
-		keys.extend(page);
-		if done {
-			break;
-		}
-	}
-	let mut state = Vec::with_capacity(keys.len());
-	for chunk in keys.chunks(200) {
-		let changes = node.call("state_queryStorageAt", json!([chunk, hash]));
-		for change in changes[0]["changes"].as_array().into_iter().flatten() {
-			let key = change[0].as_str().unwrap().to_string();
-			state.push((key, hex_decode(change[1].as_str().unwrap_or("0x"))));
-		}
-	}
-	state
+	common::storage_at(&node.http(), "0x", hash)
+		.unwrap_or_else(|e| panic!("reading the state at {hash}: {e}"))
+		.into_iter()
+		.map(|(key, value)| (key, hex_decode(&value)))
+		.collect()
 }
 
 /// Where the end-to-end session leaves a snapshot of its chain's state for the runtime's

@@ -43,6 +43,81 @@ pub fn dev_args(rpc_port: u16, extra: &[&str]) -> Vec<String> {
 	args
 }
 
+/// One JSON-RPC call over HTTP to `url`: its `result`, or the error text.
+pub fn rpc_at(url: &str, method: &str, params: Value) -> Result<Value, String> {
+	let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+	let response: Value = ureq::post(url)
+		.timeout(Duration::from_secs(30))
+		.send_json(body)
+		.map_err(|e| e.to_string())?
+		.into_json()
+		.map_err(|e| e.to_string())?;
+	match response.get("result") {
+		Some(result) => Ok(result.clone()),
+		None => Err(format!("{method} returned {response}")),
+	}
+}
+
+/// Every storage entry under `prefix` (hex, `0x` for all) at block `at` (a JSON hash), key
+/// and value as hex, in key order, read page by page.
+pub fn storage_at(url: &str, prefix: &str, at: &Value) -> Result<Vec<(String, String)>, String> {
+	let mut keys: Vec<String> = Vec::new();
+	loop {
+		let start = keys.last().cloned();
+		let page = rpc_at(url, "state_getKeysPaged", json!([prefix, 1000, start, at]))?;
+		let page: Vec<String> = page
+			.as_array()
+			.ok_or_else(|| format!("a key page that is no list: {page}"))?
+			.iter()
+			.filter_map(|key| key.as_str().map(str::to_string))
+			.collect();
+		let done = page.len() < 1000;
+		keys.extend(page);
+		if done {
+			break;
+		}
+	}
+	let mut state = Vec::with_capacity(keys.len());
+	for chunk in keys.chunks(200) {
+		let changes = rpc_at(url, "state_queryStorageAt", json!([chunk, at]))?;
+		for change in changes[0]["changes"].as_array().into_iter().flatten() {
+			let key = change[0].as_str().ok_or_else(|| format!("a storage key that is no string: {change}"))?;
+			state.push((key.to_string(), change[1].as_str().unwrap_or("0x").to_string()));
+		}
+	}
+	state.sort();
+	Ok(state)
+}
+
+/// The last 40 lines of a log file, for failure messages.
+pub fn log_tail(path: &Path) -> String {
+	let mut text = String::new();
+	if let Ok(mut file) = File::open(path) {
+		let _ = file.read_to_string(&mut text);
+	}
+	let lines: Vec<&str> = text.lines().collect();
+	lines[lines.len().saturating_sub(40)..].join("\n")
+}
+
+/// Sends SIGINT to `child` and waits up to `deadline` for its exit status; kills it after that
+/// and returns `None`.
+pub fn interrupt(mut child: Child, deadline: Duration) -> Option<ExitStatus> {
+	// SAFETY: `kill` only sends a signal to a process this test spawned and still owns.
+	unsafe {
+		libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+	}
+	let start = Instant::now();
+	while start.elapsed() < deadline {
+		if let Ok(Some(status)) = child.try_wait() {
+			return Some(status);
+		}
+		thread::sleep(Duration::from_millis(100));
+	}
+	let _ = child.kill();
+	let _ = child.wait();
+	None
+}
+
 /// A node process that is interrupted (and, if need be, killed) when dropped.
 pub struct RunningNode {
 	child: Option<Child>,
@@ -69,12 +144,12 @@ impl RunningNode {
 
 	/// The last lines the node printed, for failure messages.
 	pub fn log_tail(&self) -> String {
-		let mut text = String::new();
-		if let Ok(mut file) = File::open(&self.log_path) {
-			let _ = file.read_to_string(&mut text);
-		}
-		let lines: Vec<&str> = text.lines().collect();
-		lines[lines.len().saturating_sub(40)..].join("\n")
+		log_tail(&self.log_path)
+	}
+
+	/// The node's JSON-RPC over HTTP.
+	pub fn http(&self) -> String {
+		format!("http://127.0.0.1:{}", self.rpc_port)
 	}
 
 	fn fail(&self, what: &str) -> ! {
@@ -83,18 +158,7 @@ impl RunningNode {
 
 	/// Calls a JSON-RPC method and returns its `result`, or the error text.
 	pub fn rpc(&self, method: &str, params: Value) -> Result<Value, String> {
-		let url = format!("http://127.0.0.1:{}", self.rpc_port);
-		let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
-		let response: Value = ureq::post(&url)
-			.timeout(Duration::from_secs(30))
-			.send_json(body)
-			.map_err(|e| e.to_string())?
-			.into_json()
-			.map_err(|e| e.to_string())?;
-		match response.get("result") {
-			Some(result) => Ok(result.clone()),
-			None => Err(format!("{method} returned {response}")),
-		}
+		rpc_at(&self.http(), method, params)
 	}
 
 	/// Like [`Self::rpc`], but a failure fails the test with the node's log.
@@ -156,21 +220,7 @@ impl RunningNode {
 	}
 
 	fn interrupt_and_wait(&mut self, deadline: Duration) -> Option<ExitStatus> {
-		let mut child = self.child.take()?;
-		// SAFETY: `kill` only sends a signal to the process we spawned and still own.
-		unsafe {
-			libc::kill(child.id() as libc::pid_t, libc::SIGINT);
-		}
-		let start = Instant::now();
-		while start.elapsed() < deadline {
-			if let Ok(Some(status)) = child.try_wait() {
-				return Some(status);
-			}
-			thread::sleep(Duration::from_millis(200));
-		}
-		let _ = child.kill();
-		let _ = child.wait();
-		None
+		interrupt(self.child.take()?, deadline)
 	}
 }
 
