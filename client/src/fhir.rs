@@ -1,10 +1,13 @@
-//! Holder data import from a FHIR R4 Bundle of Observations.
+//! Holder data import from FHIR R4: a Bundle of any type a server or an exporter writes
+//! (Synthea writes `transaction` bundles, searches answer with `searchset`), or a bare JSON
+//! array of Observations.
 //!
 //! A small typed model of the fields MedShare reads (the generated FHIR model crates cost many
 //! GB of memory and long builds). Each requested registry indicator is matched by LOINC code,
 //! its UCUM unit is checked and converted, and the value is turned into the registry's
 //! fixed-point encoding and checked against the plausibility domain. See docs/FHIR.md.
 
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use serde::Deserialize;
 
 use crate::registry::RegistryEntry;
@@ -17,16 +20,29 @@ const BLOOD_PRESSURE_PANELS: [&str; 2] = ["85354-9", "55284-4"];
 const USABLE_STATUSES: [&str; 3] = ["final", "amended", "corrected"];
 /// g/mol: converts glucose between mg/dL and mmol/L (mmol/L = mg/dL * 10 / 180.156).
 const GLUCOSE_MOLAR_MASS: f64 = 180.156;
+/// Bundle types whose entries carry resources as recorded: an export (`collection`), a
+/// server's answer to a search or `$everything` (`searchset`), what Synthea writes
+/// (`transaction`), and `batch`, `document` and `message`. The `-response` and `history`
+/// types describe changes, not a record, and are refused.
+const ACCEPTED_BUNDLE_TYPES: [&str; 6] = ["collection", "transaction", "batch", "searchset", "document", "message"];
 
 /// Why a bundle could not be imported. Every message says what to fix.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum ImportError {
 	#[error("the file is not JSON: {0}")]
 	NotJson(String),
-	#[error("expected a FHIR Bundle, found resourceType {0:?}")]
+	#[error("expected a FHIR Bundle or a JSON array of Observations, found {0}")]
 	NotABundle(String),
-	#[error("bundle type {0:?} is not supported: export the data as a `collection` or `searchset` Bundle")]
+	#[error("bundle type {0:?} is not supported: export the patient's record as a collection, transaction, batch, searchset, document or message Bundle")]
 	UnsupportedBundleType(String),
+	#[error("the data holds Observations of {count} patients ({subjects}); export one patient's record, whose values this holder shares")]
+	SeveralPatients { count: usize, subjects: String },
+	#[error("{name} (LOINC {code}): the latest value, {origin}, is {comparator} {value} (Quantity.comparator), a bound and not a measurement; add a measured Observation")]
+	NotAMeasurement { code: String, name: String, origin: String, comparator: String, value: String },
+	#[error("{name} (LOINC {code}): {origin} has a unit {unit:?} without Quantity.system {UCUM}, so it is not known to be UCUM; fix the export")]
+	UnitWithoutSystem { code: String, name: String, origin: String, unit: String },
+	#[error("{name} (LOINC {code}): {origin} is dated {text:?}, which is not a FHIR dateTime (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDThh:mm:ss with a time zone)")]
+	BadDate { code: String, name: String, origin: String, text: String },
 	#[error("no usable Observation for {name} (LOINC {code}); accepted codes: {accepted}. Add a final Observation with one of them")]
 	MissingIndicator { code: String, name: String, accepted: String },
 	#[error("{name} (LOINC {code}) is in unit {found:?}, which MedShare cannot convert; use one of: {accepted}")]
@@ -55,7 +71,6 @@ pub struct ImportedValue {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Bundle {
-	resource_type: String,
 	#[serde(rename = "type")]
 	bundle_type: Option<String>,
 	#[serde(default)]
@@ -68,6 +83,11 @@ struct Entry {
 }
 
 #[derive(Deserialize)]
+struct Reference {
+	reference: Option<String>,
+}
+
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Observation {
 	id: Option<String>,
@@ -77,7 +97,9 @@ struct Observation {
 	#[serde(default)]
 	component: Vec<Component>,
 	effective_date_time: Option<String>,
+	effective_instant: Option<String>,
 	issued: Option<String>,
+	subject: Option<Reference>,
 }
 
 #[derive(Deserialize)]
@@ -99,9 +121,10 @@ struct Coding {
 	code: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Clone)]
 struct Quantity {
 	value: Option<f64>,
+	comparator: Option<String>,
 	system: Option<String>,
 	code: Option<String>,
 }
@@ -151,10 +174,26 @@ fn sources_for(entry: &RegistryEntry) -> Vec<Source> {
 /// A value found in the bundle for one LOINC code.
 struct Candidate {
 	loinc: String,
-	quantity_unit: Option<String>,
-	value: Option<f64>,
-	when: String,
+	quantity: Option<Quantity>,
+	/// The Observation's date as written (`effectiveDateTime`, else `effectiveInstant`, else
+	/// `issued`).
+	when: Option<String>,
 	origin: String,
+}
+
+/// When a FHIR dateTime or instant happened, time zones honoured. A date without a time
+/// (`2024`, `2024-03`, `2024-03-02`) counts from its first moment in UTC: FHIR gives it no zone.
+fn instant(text: &str) -> Option<DateTime<FixedOffset>> {
+	if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+		return Some(at);
+	}
+	let date = match text.len() {
+		4 => NaiveDate::parse_from_str(&format!("{text}-01-01"), "%Y-%m-%d"),
+		7 => NaiveDate::parse_from_str(&format!("{text}-01"), "%Y-%m-%d"),
+		10 => NaiveDate::parse_from_str(text, "%Y-%m-%d"),
+		_ => return None,
+	};
+	Some(date.ok()?.and_hms_opt(0, 0, 0)?.and_utc().fixed_offset())
 }
 
 /// Reads `wanted` indicators from a FHIR R4 Bundle (JSON). The result is in the order of
@@ -164,32 +203,51 @@ pub fn import_bundle(json: &str, wanted: &[RegistryEntry]) -> Result<Vec<Importe
 }
 
 /// Like [`import_bundle`], but with one result per wanted indicator, so that a caller can keep
-/// what a bundle has and report the rest. Errors of the bundle as a whole (not JSON, not a
-/// collection or searchset Bundle) are still the outer error.
+/// what a bundle has and report the rest. Errors of the data as a whole (not JSON, not a
+/// Bundle of an accepted type, several patients) are still the outer error.
 pub fn import_each(
 	json: &str,
 	wanted: &[RegistryEntry],
 ) -> Result<Vec<Result<ImportedValue, ImportError>>, ImportError> {
-	let bundle: Bundle = serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
-	if bundle.resource_type != "Bundle" {
-		return Err(ImportError::NotABundle(bundle.resource_type));
-	}
-	match bundle.bundle_type.as_deref() {
-		Some("collection") | Some("searchset") => {},
-		other => return Err(ImportError::UnsupportedBundleType(other.unwrap_or("(none)").to_string())),
-	}
-	let observations: Vec<Observation> = bundle
-		.entry
+	let observations = observations_of(json)?;
+	Ok(wanted.iter().map(|entry| import_one(&observations, entry)).collect())
+}
+
+/// The usable Observations of a Bundle or of a bare array of resources, all of one patient.
+fn observations_of(json: &str) -> Result<Vec<Observation>, ImportError> {
+	let data: serde_json::Value = serde_json::from_str(json).map_err(|e| ImportError::NotJson(e.to_string()))?;
+	let resources: Vec<serde_json::Value> = match data {
+		serde_json::Value::Array(resources) => resources,
+		serde_json::Value::Object(ref fields) => match fields.get("resourceType").and_then(|t| t.as_str()) {
+			Some("Bundle") => {
+				let bundle: Bundle = serde_json::from_value(data).map_err(|e| ImportError::NotJson(e.to_string()))?;
+				match bundle.bundle_type.as_deref() {
+					Some(kind) if ACCEPTED_BUNDLE_TYPES.contains(&kind) => {},
+					other => return Err(ImportError::UnsupportedBundleType(other.unwrap_or("(none)").to_string())),
+				}
+				bundle.entry.into_iter().filter_map(|entry| entry.resource).collect()
+			},
+			Some(other) => return Err(ImportError::NotABundle(format!("resourceType {other:?}"))),
+			None => return Err(ImportError::NotABundle("an object without resourceType".into())),
+		},
+		_ => return Err(ImportError::NotABundle("neither an object nor an array".into())),
+	};
+	let observations: Vec<Observation> = resources
 		.into_iter()
-		.filter_map(|entry| entry.resource)
 		.filter(|resource| resource.get("resourceType").and_then(|t| t.as_str()) == Some("Observation"))
 		// An Observation we cannot read (for example one without a code) is skipped, not fatal:
 		// bundles exported from health records carry many resources MedShare does not use.
 		.filter_map(|resource| serde_json::from_value(resource).ok())
 		.filter(|o: &Observation| USABLE_STATUSES.contains(&o.status.as_str()))
 		.collect();
-
-	Ok(wanted.iter().map(|entry| import_one(&observations, entry)).collect())
+	let mut subjects: Vec<&str> =
+		observations.iter().filter_map(|o| o.subject.as_ref()?.reference.as_deref()).collect();
+	subjects.sort_unstable();
+	subjects.dedup();
+	if subjects.len() > 1 {
+		return Err(ImportError::SeveralPatients { count: subjects.len(), subjects: subjects.join(", ") });
+	}
+	Ok(observations)
 }
 
 fn candidates_for(observations: &[Observation], loinc: &str) -> Vec<Candidate> {
@@ -198,17 +256,11 @@ fn candidates_for(observations: &[Observation], loinc: &str) -> Vec<Candidate> {
 		let when = observation
 			.effective_date_time
 			.clone()
-			.or_else(|| observation.issued.clone())
-			.unwrap_or_default();
+			.or_else(|| observation.effective_instant.clone())
+			.or_else(|| observation.issued.clone());
 		let id = observation.id.clone().unwrap_or_else(|| "(no id)".into());
 		let mut push = |quantity: &Option<Quantity>, origin: String| {
-			found.push(Candidate {
-				loinc: loinc.to_string(),
-				quantity_unit: quantity.as_ref().and_then(ucum_code),
-				value: quantity.as_ref().and_then(|q| q.value),
-				when: when.clone(),
-				origin,
-			});
+			found.push(Candidate { loinc: loinc.to_string(), quantity: quantity.clone(), when: when.clone(), origin });
 		};
 		if observation.code.has_loinc(loinc) {
 			push(&observation.value_quantity, format!("Observation/{id}"));
@@ -223,12 +275,6 @@ fn candidates_for(observations: &[Observation], loinc: &str) -> Vec<Candidate> {
 	found
 }
 
-fn ucum_code(quantity: &Quantity) -> Option<String> {
-	match quantity.system.as_deref() {
-		Some(UCUM) | None => quantity.code.clone(),
-		Some(_) => None,
-	}
-}
 
 fn import_one(observations: &[Observation], entry: &RegistryEntry) -> Result<ImportedValue, ImportError> {
 	let sources = sources_for(entry);
@@ -236,19 +282,53 @@ fn import_one(observations: &[Observation], entry: &RegistryEntry) -> Result<Imp
 		sources.iter().map(|s| format!("{} in {}", s.loinc, s.unit)).collect::<Vec<_>>().join(", ");
 	let mut loincs: Vec<&str> = sources.iter().map(|s| s.loinc.as_str()).collect();
 	loincs.dedup();
-	let mut candidates: Vec<Candidate> = loincs.iter().flat_map(|code| candidates_for(observations, code)).collect();
+	let candidates: Vec<Candidate> = loincs.iter().flat_map(|code| candidates_for(observations, code)).collect();
 	if candidates.is_empty() {
 		return Err(ImportError::MissingIndicator { code: entry.code.clone(), name: entry.name.clone(), accepted });
 	}
-	// Most recent first; FHIR dateTimes in one bundle normally share a format, so text order is
-	// time order.
-	candidates.sort_by(|a, b| b.when.cmp(&a.when));
-	let latest = &candidates[0];
+	// Most recent first, by the instant each date names (offsets honoured, not text order);
+	// an undated Observation counts as the oldest.
+	let mut dated = Vec::with_capacity(candidates.len());
+	for candidate in candidates {
+		let at = match &candidate.when {
+			Some(text) => Some(instant(text).ok_or_else(|| ImportError::BadDate {
+				code: entry.code.clone(),
+				name: entry.name.clone(),
+				origin: candidate.origin.clone(),
+				text: text.clone(),
+			})?),
+			None => None,
+		};
+		dated.push((at, candidate));
+	}
+	dated.sort_by(|a, b| b.0.cmp(&a.0));
+	let latest = &dated[0].1;
 
-	let unit = latest
-		.quantity_unit
-		.clone()
+	let quantity = latest.quantity.as_ref();
+	let unit = quantity
+		.and_then(|q| q.code.clone())
 		.ok_or_else(|| ImportError::MissingUnit { code: entry.code.clone(), name: entry.name.clone() })?;
+	match quantity.and_then(|q| q.system.as_deref()) {
+		Some(UCUM) => {},
+		None => {
+			return Err(ImportError::UnitWithoutSystem {
+				code: entry.code.clone(),
+				name: entry.name.clone(),
+				origin: latest.origin.clone(),
+				unit,
+			})
+		},
+		Some(_) => return Err(ImportError::MissingUnit { code: entry.code.clone(), name: entry.name.clone() }),
+	}
+	if let Some(comparator) = quantity.and_then(|q| q.comparator.clone()) {
+		return Err(ImportError::NotAMeasurement {
+			code: entry.code.clone(),
+			name: entry.name.clone(),
+			origin: latest.origin.clone(),
+			comparator,
+			value: quantity.and_then(|q| q.value).map(|v| v.to_string()).unwrap_or_default(),
+		});
+	}
 	let source = sources
 		.iter()
 		.find(|s| s.loinc == latest.loinc && s.unit == unit)
@@ -258,7 +338,7 @@ fn import_one(observations: &[Observation], entry: &RegistryEntry) -> Result<Imp
 			found: unit.clone(),
 			accepted: accepted.clone(),
 		})?;
-	let raw = latest.value.unwrap_or(f64::NAN);
+	let raw = quantity.and_then(|q| q.value).unwrap_or(f64::NAN);
 	let converted = (source.to_registry_unit)(raw);
 	let scaled = converted * 10f64.powi(i32::from(entry.scale));
 	let rounded = scaled.round();
@@ -356,17 +436,185 @@ mod tests {
 	}
 
 	#[test]
-	fn searchset_bundles_are_accepted_and_other_types_refused() {
+	fn every_record_bundle_type_and_a_bare_array_are_accepted() {
 		let temperature = observation("8310-5", 37.2, "Cel", "2026-01-01T08:00:00Z");
-		let searchset = bundle(vec![temperature.clone()]).replace("\"collection\"", "\"searchset\"");
-		assert_eq!(import_bundle(&searchset, &registry()[..1]).unwrap()[0].scaled, 3_720);
-		let transaction = bundle(vec![temperature]).replace("\"collection\"", "\"transaction\"");
-		assert_eq!(
-			import_bundle(&transaction, &registry()[..1]),
-			Err(ImportError::UnsupportedBundleType("transaction".into()))
-		);
+		for kind in ACCEPTED_BUNDLE_TYPES {
+			let typed = bundle(vec![temperature.clone()]).replace("\"collection\"", &format!("\"{kind}\""));
+			assert_eq!(import_bundle(&typed, &registry()[..1]).unwrap()[0].scaled, 3_720, "{kind}");
+		}
+		let array = serde_json::json!([temperature.clone(), { "resourceType": "Patient", "id": "p" }]).to_string();
+		assert_eq!(import_bundle(&array, &registry()[..1]).unwrap()[0].scaled, 3_720);
+		for kind in ["history", "transaction-response", "batch-response"] {
+			let typed = bundle(vec![temperature.clone()]).replace("\"collection\"", &format!("\"{kind}\""));
+			assert_eq!(import_bundle(&typed, &registry()[..1]), Err(ImportError::UnsupportedBundleType(kind.into())));
+		}
+		let untyped = serde_json::json!({ "resourceType": "Bundle", "entry": [] }).to_string();
+		assert_eq!(import_bundle(&untyped, &registry()[..1]), Err(ImportError::UnsupportedBundleType("(none)".into())));
 		assert!(matches!(import_bundle("{\"resourceType\":\"Patient\"}", &registry()), Err(ImportError::NotABundle(_))));
+		assert!(matches!(import_bundle("42", &registry()), Err(ImportError::NotABundle(_))));
 		assert!(matches!(import_bundle("not json", &registry()), Err(ImportError::NotJson(_))));
+	}
+
+	/// A patient's record as Synthea writes it: a `transaction` Bundle of `urn:uuid` entries
+	/// with POST requests, a Patient, Encounters, and vital-sign Observations (blood pressure
+	/// as the 85354-9 panel, glucose as 2339-0 in mg/dL), dated with the patient's UTC offset.
+	/// `imperial` measures temperature, weight and height in US units. Each value is taken at
+	/// two encounters; the second, later one carries `values` (in the units written).
+	fn synthea_bundle(patient: &str, offset: &str, imperial: bool, values: &[f64; 9]) -> String {
+		let subject = serde_json::json!({ "reference": format!("urn:uuid:{patient}") });
+		let mut entries = vec![serde_json::json!({
+			"fullUrl": format!("urn:uuid:{patient}"),
+			"resource": { "resourceType": "Patient", "id": patient, "name": [{ "family": "Synthetic" }] },
+			"request": { "method": "POST", "url": "Patient" }
+		})];
+		let (temperature, weight, height) = if imperial { ("[degF]", "[lb_av]", "[in_i]") } else { ("Cel", "kg", "cm") };
+		let quantity = |value: f64, unit: &str| serde_json::json!({ "value": value, "unit": unit, "system": UCUM, "code": unit });
+		let coded = |code: &str| serde_json::json!({ "coding": [{ "system": LOINC, "code": code, "display": code }], "text": code });
+		for (visit, day) in [(0, "2019-02-08"), (1, "2023-11-20")] {
+			let when = format!("{day}T09:27:59{offset}");
+			let scale = if visit == 1 { 1.0 } else { 1.1 };
+			let encounter = format!("{patient}-encounter-{visit}");
+			entries.push(serde_json::json!({
+				"fullUrl": format!("urn:uuid:{encounter}"),
+				"resource": { "resourceType": "Encounter", "id": encounter, "status": "finished", "subject": subject },
+				"request": { "method": "POST", "url": "Encounter" }
+			}));
+			let mut vitals: Vec<(String, serde_json::Value, serde_json::Value)> = [
+				("8310-5", values[0], temperature),
+				("8867-4", values[3], "/min"),
+				("59408-5", values[4], "%"),
+				("2339-0", values[5], "mg/dL"),
+				("9279-1", values[6], "/min"),
+				("29463-7", values[7], weight),
+				("8302-2", values[8], height),
+			]
+			.into_iter()
+			.map(|(code, value, unit)| (code.to_string(), coded(code), quantity(value * scale, unit)))
+			.collect();
+			vitals.push(("85354-9".into(), coded("85354-9"), serde_json::Value::Null));
+			for (code, concept, value) in vitals {
+				let id = format!("{patient}-{code}-{visit}");
+				let mut resource = serde_json::json!({
+					"resourceType": "Observation",
+					"id": id,
+					"status": "final",
+					"category": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "vital-signs" }] }],
+					"code": concept,
+					"subject": subject,
+					"encounter": { "reference": format!("urn:uuid:{encounter}") },
+					"effectiveDateTime": when,
+					"issued": format!("{day}T09:27:59.283{offset}"),
+				});
+				if code == "85354-9" {
+					resource["component"] = serde_json::json!([
+						{ "code": coded("8480-6"), "valueQuantity": quantity((values[1] * scale).round(), "mm[Hg]") },
+						{ "code": coded("8462-4"), "valueQuantity": quantity((values[2] * scale).round(), "mm[Hg]") },
+					]);
+				} else {
+					resource["valueQuantity"] = value;
+				}
+				entries.push(serde_json::json!({
+					"fullUrl": format!("urn:uuid:{id}"),
+					"resource": resource,
+					"request": { "method": "POST", "url": "Observation" }
+				}));
+			}
+		}
+		serde_json::json!({ "resourceType": "Bundle", "type": "transaction", "entry": entries }).to_string()
+	}
+
+	#[test]
+	fn synthea_transaction_bundles_of_several_patients_each_import_the_latest_values() {
+		let patients = [
+			// temperature, systolic, diastolic, heart rate, SpO2, glucose (mg/dL), respiration, weight, height
+			("0c9b1a6e-1d2f-4a57-9a0e-3b1f5a9d0001", "-05:00", false, [37.2, 121.0, 79.0, 71.0, 98.0, 97.0, 15.0, 81.4, 178.3]),
+			("0c9b1a6e-1d2f-4a57-9a0e-3b1f5a9d0002", "+09:00", true, [99.1, 132.0, 85.0, 64.0, 95.0, 110.0, 18.0, 154.0, 65.0]),
+			("0c9b1a6e-1d2f-4a57-9a0e-3b1f5a9d0003", "Z", false, [36.6, 110.0, 70.0, 88.0, 99.0, 86.0, 12.0, 55.2, 162.1]),
+		];
+		let expected = [
+			[3_720, 121, 79, 71, 980, 54, 15, 814, 1_783],
+			[3_728, 132, 85, 64, 950, 61, 18, 699, 1_651],
+			[3_660, 110, 70, 88, 990, 48, 12, 552, 1_621],
+		];
+		for ((patient, offset, imperial, values), expected) in patients.iter().zip(expected) {
+			let imported = import_bundle(&synthea_bundle(patient, offset, *imperial, values), &registry())
+				.unwrap_or_else(|e| panic!("patient {patient}: {e}"));
+			let scaled: Vec<u32> = imported.iter().map(|v| v.scaled).collect();
+			assert_eq!(scaled, expected, "patient {patient}");
+			assert!(imported.iter().all(|v| v.source.contains("-1 ")), "the later encounter wins: {imported:?}");
+		}
+	}
+
+	#[test]
+	fn observations_of_several_patients_are_refused() {
+		let one = synthea_bundle("patient-a", "Z", false, &[37.0, 120.0, 80.0, 70.0, 98.0, 90.0, 14.0, 70.0, 170.0]);
+		let other = synthea_bundle("patient-b", "Z", false, &[37.0, 120.0, 80.0, 70.0, 98.0, 90.0, 14.0, 70.0, 170.0]);
+		let mut merged: serde_json::Value = serde_json::from_str(&one).unwrap();
+		let more: serde_json::Value = serde_json::from_str(&other).unwrap();
+		merged["entry"].as_array_mut().unwrap().extend(more["entry"].as_array().unwrap().iter().cloned());
+		let error = import_bundle(&merged.to_string(), &registry()).unwrap_err();
+		assert_eq!(
+			error,
+			ImportError::SeveralPatients { count: 2, subjects: "urn:uuid:patient-a, urn:uuid:patient-b".into() }
+		);
+	}
+
+	#[test]
+	fn the_latest_observation_is_chosen_by_instant_with_its_time_zone() {
+		// 23:30 at UTC-5 on 1 March is 04:30 UTC on 2 March: later than 01:00 UTC on 2 March,
+		// although its text sorts first.
+		let evening_in_new_york = observation("8867-4", 70.0, "/min", "2024-03-01T23:30:00-05:00");
+		let night_in_london = observation("8867-4", 90.0, "/min", "2024-03-02T01:00:00Z");
+		let values = import_bundle(&bundle(vec![night_in_london.clone(), evening_in_new_york.clone()]), &registry()[3..4]).unwrap();
+		assert_eq!(values[0].scaled, 70);
+		// A date without a time starts at midnight UTC; an instant and an `issued` count too.
+		let date_only = observation("8867-4", 60.0, "/min", "2024-03-02");
+		let values = import_bundle(&bundle(vec![date_only, night_in_london]), &registry()[3..4]).unwrap();
+		assert_eq!(values[0].scaled, 90);
+		let mut by_instant = observation("8867-4", 55.0, "/min", "");
+		by_instant.as_object_mut().unwrap().remove("effectiveDateTime");
+		by_instant["effectiveInstant"] = "2024-03-02T05:00:00.000Z".into();
+		let values = import_bundle(&bundle(vec![evening_in_new_york, by_instant]), &registry()[3..4]).unwrap();
+		assert_eq!(values[0].scaled, 55);
+		assert_eq!(instant("2024"), instant("2024-01-01T00:00:00Z"));
+		assert_eq!(instant("2024-02"), instant("2024-02-01T00:00:00+00:00"));
+	}
+
+	#[test]
+	fn a_date_that_is_no_fhir_date_is_refused_with_the_observation_named() {
+		let undated = observation("8867-4", 70.0, "/min", "03/01/2024 11:30");
+		let error = import_bundle(&bundle(vec![undated]), &registry()[3..4]).unwrap_err();
+		assert!(
+			matches!(&error, ImportError::BadDate { origin, text, .. } if origin.starts_with("Observation/8867-4") && text == "03/01/2024 11:30"),
+			"{error}"
+		);
+		// A time without a zone is not a FHIR dateTime either.
+		let zoneless = observation("8867-4", 70.0, "/min", "2024-03-01T11:30:00");
+		assert!(matches!(import_bundle(&bundle(vec![zoneless]), &registry()[3..4]), Err(ImportError::BadDate { .. })));
+	}
+
+	#[test]
+	fn a_bound_instead_of_a_measurement_is_refused_not_guessed() {
+		let mut below = observation("15074-8", 5.0, "mmol/L", "2026-01-02T00:00:00Z");
+		below["valueQuantity"]["comparator"] = "<".into();
+		let older = observation("15074-8", 5.4, "mmol/L", "2026-01-01T00:00:00Z");
+		let error = import_bundle(&bundle(vec![older, below]), &registry()[5..6]).unwrap_err();
+		assert!(
+			matches!(&error, ImportError::NotAMeasurement { comparator, value, .. } if comparator == "<" && value == "5"),
+			"{error}"
+		);
+		assert!(error.to_string().contains("Observation/15074-8-2026-01-02"), "{error}");
+	}
+
+	#[test]
+	fn a_unit_without_the_ucum_system_is_refused_not_guessed() {
+		let mut bare = observation("8310-5", 37.0, "Cel", "2026-01-01T00:00:00Z");
+		bare["valueQuantity"].as_object_mut().unwrap().remove("system");
+		let error = import_bundle(&bundle(vec![bare]), &registry()[..1]).unwrap_err();
+		assert!(matches!(&error, ImportError::UnitWithoutSystem { unit, .. } if unit == "Cel"), "{error}");
+		let mut other_system = observation("8310-5", 37.0, "Cel", "2026-01-01T00:00:00Z");
+		other_system["valueQuantity"]["system"] = "http://snomed.info/sct".into();
+		assert!(matches!(import_bundle(&bundle(vec![other_system]), &registry()[..1]), Err(ImportError::MissingUnit { .. })));
 	}
 
 	#[test]
