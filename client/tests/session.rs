@@ -214,7 +214,7 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 
 	// The state this session left, for the runtime's upgrade dry run and invariant checks.
 	if let Some(path) = support::state_snapshot_path() {
-		support::write_state_snapshot(&node, &path);
+		support::write_state_snapshot(&dump, &path);
 	}
 	node.stop();
 }

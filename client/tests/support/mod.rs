@@ -235,13 +235,25 @@ pub fn state_snapshot_path() -> Option<PathBuf> {
 	std::env::var_os("MEDSHARE_STATE_SNAPSHOT").map(PathBuf::from)
 }
 
-/// Writes the whole state at the finalized head, `{"block": n, "state": [[key, value], ..]}`
-/// in hex, the runtime code included.
-pub fn write_state_snapshot(node: &RunningNode, path: &Path) {
-	let head = node.call("chain_getFinalizedHead", json!([]));
-	let block = number(&node.call("chain_getHeader", json!([head]))["number"]);
-	let state: Vec<Value> =
-		state_at(node, &head).into_iter().map(|(key, value)| json!([key, format!("0x{}", hex::encode(value))])).collect();
+/// Writes the whole state at the dump's last block (the finalized head when it was read),
+/// `{"block": n, "state": [[key, value], ..]}` in hex, the runtime code included, from the
+/// state the dump already holds.
+pub fn write_state_snapshot(dump: &ChainDump, path: &Path) {
+	let state_block = |place: &Place| match place {
+		Place::State { block, .. } => Some(*block),
+		_ => None,
+	};
+	let block = dump.items.iter().filter_map(|(place, _)| state_block(place)).max().expect("the dump holds state");
+	let to_hex = |value: &[u8]| format!("0x{}", hex::encode(value));
+	let mut state: Vec<Value> = dump
+		.items
+		.iter()
+		.filter_map(|(place, value)| match place {
+			Place::State { block: at, key } if *at == block => Some(json!([key, to_hex(value)])),
+			_ => None,
+		})
+		.collect();
+	state.push(json!([CODE_KEY, to_hex(dump.code.last().expect("the runtime code is in state"))]));
 	let snapshot = json!({ "block": block, "state": state });
 	std::fs::write(path, serde_json::to_vec(&snapshot).unwrap()).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
