@@ -979,13 +979,18 @@ mod session {
 				change(&mut bad);
 				bad
 			};
-			// Another key with the holder's proofs: below a smaller modulus some proof values are
-			// not canonical; under a larger one the roots fail.
+			// Another key with the holder's proofs: a proof value at or above the other modulus is
+			// not canonical; when every value is below it, the roots fail. Which case holds
+			// depends on the two random moduli, so it is read from the proof's values.
 			let other = institution_keys().public();
-			let expected = if other.n() > holder_keys().public().n() {
-				Error::<Test>::ModulusProofNthRootFailed
-			} else {
+			let values = 1 + medshare_paillier::proofs::KEY_PROOF_ROUNDS + medshare_paillier::proofs::NTH_ROOT_ROUNDS;
+			let above_other = good.modulus_proof.as_bytes()[..values * width]
+				.chunks_exact(width)
+				.any(|value| num_bigint::BigUint::from_bytes_be(value) >= *other.n());
+			let expected = if above_other {
 				Error::<Test>::ModulusProofMalformed
+			} else {
+				Error::<Test>::ModulusProofNthRootFailed
 			};
 			refused(with(&|r| r.key = other.to_encoded()), expected);
 			// One round altered: x_5, then the ring-Pedersen response z_3.
