@@ -113,6 +113,10 @@ const HINTS: &[(&[&str], &str)] = &[
 		"The session cannot advance any more; join a new request.",
 	),
 	(
+		&["AlreadyCompared"],
+		"The institution's comparison is on chain: finish the session with medshare holder result, or let it expire.",
+	),
+	(
 		&["InvalidProof"],
 		"The proof does not match the chain's statement: the verifying keys or the registry differ from what this client proved against.",
 	),
@@ -211,6 +215,7 @@ pub enum Call {
 	SubmitEncryptedData { session_id: u64, ciphertexts: Vec<Vec<u8>>, link_proof: Vec<u8> },
 	SubmitComparison { session_id: u64, first_group: u32, ciphertexts: Vec<Vec<u8>>, comparison_proof: Vec<u8> },
 	SubmitResult { session_id: u64, ciphertexts: Vec<Vec<u8>> },
+	WithdrawSession { session_id: u64 },
 }
 
 fn bytes_list(list: &[Vec<u8>]) -> Vec<Bytes> {
@@ -228,6 +233,7 @@ impl Call {
 			Call::SubmitEncryptedData { .. } => "submit_encrypted_data",
 			Call::SubmitComparison { .. } => "submit_comparison",
 			Call::SubmitResult { .. } => "submit_result",
+			Call::WithdrawSession { .. } => "withdraw_session",
 		}
 	}
 
@@ -248,6 +254,7 @@ impl Call {
 			},
 			Call::SubmitResult { session_id, ciphertexts } =>
 				vec![v(session_id), v(&bytes_list(ciphertexts))],
+			Call::WithdrawSession { session_id } => vec![v(session_id)],
 		};
 		subxt::dynamic::tx(PALLET, self.name(), fields)
 	}
@@ -314,7 +321,21 @@ impl<T: EncodeValue> EncodeValue for Vec<T> {
 	}
 }
 
-/// A call that made it into a finalized block.
+/// How long a submission waits, and so which block the next read sees (docs/CLIENT.md,
+/// "Waiting").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Wait {
+	/// Until the call is in the best block; reads and the next transaction's nonce are taken
+	/// at the best block, so a step sees the step before it at once. A block can still be
+	/// replaced before it is final: a step built on it then fails with the pallet's error and
+	/// is run again.
+	Inclusion,
+	/// Until the block holding the call is finalized; reads are taken at the finalized block.
+	Finality,
+}
+
+/// A call that made it into a block (the best one or a finalized one, by [`Wait`]).
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Included {
 	/// The call's name.
@@ -323,6 +344,8 @@ pub struct Included {
 	pub block: u64,
 	/// Hash of that block.
 	pub block_hash: String,
+	/// Whether that block was finalized when the call returned.
+	pub finalized: bool,
 	/// The pallet's events the call emitted, as JSON (`{"event": name, ...fields}`).
 	pub events: Vec<serde_json::Value>,
 }
@@ -345,19 +368,29 @@ impl Included {
 #[derive(Clone)]
 pub struct Chain {
 	client: OnlineClient<ChainConfig>,
+	/// The same connection for the one legacy call subxt's client has no method for (the best
+	/// block's hash).
+	rpc: subxt::rpcs::RpcClient,
 	/// The node's URL.
 	pub url: String,
+	/// How submissions wait; reads follow it.
+	pub wait: Wait,
 }
 
 type At = OnlineClientAtBlock<ChainConfig>;
 
 impl Chain {
-	/// Connects over `ws://` or `wss://`.
+	/// Connects over `ws://` or `wss://`; submissions wait for finality.
 	pub async fn connect(url: &str) -> Result<Chain, ChainError> {
-		let client = OnlineClient::<ChainConfig>::from_insecure_url(url)
-			.await
-			.map_err(|e| ChainError::Connect { url: url.to_string(), error: e.to_string() })?;
-		Ok(Chain { client, url: url.to_string() })
+		let failed = |e: &dyn std::fmt::Display| ChainError::Connect { url: url.to_string(), error: e.to_string() };
+		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| failed(&e))?;
+		let client = OnlineClient::<ChainConfig>::from_rpc_client(rpc.clone()).await.map_err(|e| failed(&e))?;
+		Ok(Chain { client, rpc, url: url.to_string(), wait: Wait::Finality })
+	}
+
+	/// The same connection with submissions waiting as `wait` says.
+	pub fn waiting(self, wait: Wait) -> Chain {
+		Chain { wait, ..self }
 	}
 
 	/// The genesis hash, hex without 0x: names the chain in the state directory.
@@ -374,6 +407,35 @@ impl Chain {
 		self.client.at_current_block().await.map_err(rpc)
 	}
 
+	/// The block reads and transactions start from: the best block when submissions wait for
+	/// inclusion only (so that a step sees the one before it), else the finalized block.
+	async fn at_head(&self) -> Result<At, ChainError> {
+		match self.wait {
+			Wait::Finality => self.at_finalized().await,
+			Wait::Inclusion => {
+				let best: Option<subxt::utils::H256> =
+					self.rpc.request("chain_getBlockHash", subxt::rpcs::rpc_params![]).await.map_err(rpc)?;
+				let best = best.ok_or_else(|| ChainError::Rpc("the node reports no best block".into()))?;
+				self.client.at_block(best).await.map_err(rpc)
+			},
+		}
+	}
+
+	/// Waits until block `number` is finalized and returns the client at the finalized block.
+	pub async fn finalized_at_least(&self, number: u64) -> Result<At, ChainError> {
+		let mut blocks = self.blocks().await?;
+		loop {
+			let at = self.at_finalized().await?;
+			if at.block_number() >= number {
+				return Ok(at);
+			}
+			match blocks.next().await {
+				Some(block) => drop(block.map_err(rpc)?),
+				None => return Err(ChainError::Rpc("the node closed the stream of finalized blocks".into())),
+			}
+		}
+	}
+
 	/// The client at block `number`.
 	pub async fn at(&self, number: u64) -> Result<At, ChainError> {
 		self.client.at_block(number).await.map_err(rpc)
@@ -386,7 +448,7 @@ impl Chain {
 
 	/// The whole indicator registry, ordered by id.
 	pub async fn registry(&self) -> Result<Vec<RegistryEntry>, ChainError> {
-		let at = self.at_finalized().await?;
+		let at = self.at_head().await?;
 		let address = subxt::dynamic::storage::<(u32,), Value>(PALLET, "Indicators");
 		let mut entries = at.storage().iter(address, ()).await.map_err(rpc)?;
 		let mut registry = Vec::new();
@@ -420,7 +482,14 @@ impl Chain {
 		K: subxt::ext::frame_decode::storage::IntoEncodableValues + subxt::ext::frame_decode::storage::IntoDecodableValues,
 		V: codec::Decode,
 	{
-		let at = self.at_finalized().await?;
+		self.fetch_at(&self.at_head().await?, entry, key).await
+	}
+
+	async fn fetch_at<K, V>(&self, at: &At, entry: &str, key: K) -> Result<Option<V>, ChainError>
+	where
+		K: subxt::ext::frame_decode::storage::IntoEncodableValues + subxt::ext::frame_decode::storage::IntoDecodableValues,
+		V: codec::Decode,
+	{
 		let address = subxt::dynamic::storage::<K, Value>(PALLET, entry);
 		match at.storage().try_fetch(address, key).await.map_err(rpc)? {
 			Some(value) => scale(value.bytes(), entry).map(Some),
@@ -464,6 +533,16 @@ impl Chain {
 		})
 	}
 
+	/// A session as the finalized chain has it, once the block of its last step as the best
+	/// block sees it is finalized: what a party acting on the session's outcome reads.
+	pub async fn final_session(&self, id: u64) -> Result<Session, ChainError> {
+		let seen = self.require_session(id).await?;
+		let at = self.finalized_at_least(u64::from(seen.updated_at)).await?;
+		self.fetch_at(&at, "Sessions", (id,)).await?.ok_or_else(|| {
+			ChainError::NotFound(format!("session {id} is not on the finalized chain; the block that held it was replaced, so run the step again"))
+		})
+	}
+
 	/// The ciphertexts of an open session.
 	pub async fn payload(&self, id: u64) -> Result<Option<SessionPayload>, ChainError> {
 		self.fetch("SessionPayloads", (id,)).await
@@ -476,10 +555,20 @@ impl Chain {
 		Ok((request, session))
 	}
 
-	/// Every open request, by id.
+	/// Every request in state (open, or closed with sessions still open), by id.
 	pub async fn requests(&self) -> Result<Vec<(u64, Request)>, ChainError> {
-		let at = self.at_finalized().await?;
-		let address = subxt::dynamic::storage::<(u64,), Value>(PALLET, "Requests");
+		self.all("Requests", "a request").await
+	}
+
+	/// Every session in state (open, or the summary of an ended one not pruned yet), by id.
+	pub async fn sessions(&self) -> Result<Vec<(u64, Session)>, ChainError> {
+		self.all("Sessions", "a session").await
+	}
+
+	/// Every entry of a map keyed by one `u64` id, ordered by id.
+	async fn all<V: codec::Decode>(&self, entry: &str, what: &str) -> Result<Vec<(u64, V)>, ChainError> {
+		let at = self.at_head().await?;
+		let address = subxt::dynamic::storage::<(u64,), Value>(PALLET, entry);
 		let mut entries = at.storage().iter(address, ()).await.map_err(rpc)?;
 		let mut out = Vec::new();
 		while let Some(entry) = entries.next().await {
@@ -488,32 +577,59 @@ impl Chain {
 				.key()
 				.ok()
 				.and_then(|k| k.part(0).and_then(|p| p.decode_as::<u64>().ok().flatten()))
-				.ok_or_else(|| decode("a request key")("no id".into()))?;
-			let request = scale(entry.value().bytes(), "a request")?;
-			out.push((id, request));
+				.ok_or_else(|| decode(what)("no id in the key".into()))?;
+			out.push((id, scale(entry.value().bytes(), what)?));
 		}
 		out.sort_by_key(|(id, _)| *id);
 		Ok(out)
 	}
 
-	/// Signs `call`, submits it and waits until it is in a finalized block; a failed call is
-	/// the pallet's error with advice.
+	/// Signs `call`, submits it and waits as [`Chain::wait`] says; a failed call is the
+	/// pallet's error with advice.
 	pub async fn submit(&self, call: &Call, signer: &subxt_signer::sr25519::Keypair) -> Result<Included, ChainError> {
+		self.submit_waiting(call, signer, self.wait).await
+	}
+
+	/// [`Chain::submit`], waiting for finality whatever [`Chain::wait`] says: for a step whose
+	/// outcome a party acts on.
+	pub async fn submit_final(&self, call: &Call, signer: &subxt_signer::sr25519::Keypair) -> Result<Included, ChainError> {
+		self.submit_waiting(call, signer, Wait::Finality).await
+	}
+
+	async fn submit_waiting(
+		&self,
+		call: &Call,
+		signer: &subxt_signer::sr25519::Keypair,
+		wait: Wait,
+	) -> Result<Included, ChainError> {
+		use subxt::tx::TransactionStatus;
 		let payload = call.payload();
-		let progress = self
-			.client
+		// The nonce and the mortality checkpoint come from the block reads come from, so that a
+		// transaction sent right after an included one does not reuse its nonce.
+		let mut progress = self
+			.at_head()
+			.await?
 			.tx()
-			.await
-			.map_err(rpc)?
 			.sign_and_submit_then_watch_default(&payload, signer)
 			.await
 			.map_err(|e| ChainError::Rejected(e.to_string()))?;
-		// Waiting for finality (not just inclusion) keeps the next call's nonce and the state it
-		// reads consistent: subxt builds transactions against the finalized block.
-		let in_block = progress
-			.wait_for_finalized()
-			.await
-			.map_err(|e| submission_error(TransactionFinalizedSuccessError::FinalizationError(e)))?;
+		let failed = |e| submission_error(TransactionFinalizedSuccessError::FinalizationError(e));
+		let status_failed = |e: subxt::error::TransactionStatusError| failed(e.into());
+		let (in_block, finalized) = loop {
+			let status = progress
+				.next()
+				.await
+				.ok_or(failed(subxt::error::TransactionProgressError::UnexpectedEndOfTransactionStatusStream))?
+				.map_err(failed)?;
+			match status {
+				TransactionStatus::InFinalizedBlock(in_block) => break (in_block, true),
+				TransactionStatus::InBestBlock(in_block) if wait == Wait::Inclusion => break (in_block, false),
+				TransactionStatus::Error { message } => return Err(status_failed(subxt::error::TransactionStatusError::Error(message))),
+				TransactionStatus::Invalid { message } => return Err(status_failed(subxt::error::TransactionStatusError::Invalid(message))),
+				TransactionStatus::Dropped { message } => return Err(status_failed(subxt::error::TransactionStatusError::Dropped(message))),
+				_ => continue,
+			}
+		};
 		let events = in_block
 			.wait_for_success()
 			.await
@@ -532,6 +648,7 @@ impl Chain {
 			call: call.name().to_string(),
 			block: at.block_number(),
 			block_hash: format!("0x{}", hex::encode(in_block.block_hash().0)),
+			finalized,
 			events: pallet_events,
 		})
 	}
@@ -845,7 +962,9 @@ mod drift {
 	type Runtime = medshare_runtime::Runtime;
 
 	fn runtime_metadata() -> subxt::Metadata {
-		subxt::Metadata::decode_from(&Runtime::metadata().encode()).expect("the runtime's metadata decodes")
+		// Some constants are read from state (the slot, chosen at genesis), as inside a node.
+		let metadata = sp_io::TestExternalities::default().execute_with(Runtime::metadata);
+		subxt::Metadata::decode_from(&metadata.encode()).expect("the runtime's metadata decodes")
 	}
 
 	/// `T`'s type information in a registry of its own.

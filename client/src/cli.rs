@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use serde::Serialize;
 
-use crate::chain::Chain;
+use crate::chain::{Chain, Wait};
 use crate::ops::{self, Context, OpError};
 use crate::output::{outcome_table, table};
 use crate::progress::Progress;
@@ -51,6 +51,11 @@ pub struct Global {
 	/// No progress bars or spinners.
 	#[arg(long, short, global = true)]
 	pub quiet: bool,
+	/// How long each step waits: until its call is in a block (the next step reads the best
+	/// block), or until that block is finalized. The holder's last step and the institution's
+	/// results wait for finality either way.
+	#[arg(long, global = true, value_enum, default_value = "inclusion", env = "MEDSHARE_WAIT")]
+	pub wait: Wait,
 }
 
 #[derive(Subcommand, Debug)]
@@ -87,6 +92,27 @@ pub enum Command {
 		/// Replay from this block before following new ones.
 		#[arg(long)]
 		from_block: Option<u64>,
+	},
+	/// The institution's report on a request: per indicator, how many holders' values lie
+	/// below, inside and above its hidden range, over every completed session.
+	Report {
+		/// The request (one the signer created).
+		#[arg(long)]
+		request: u64,
+		/// Print CSV instead of a table.
+		#[arg(long, conflicts_with = "json")]
+		csv: bool,
+		/// Also draw a bar chart per indicator into this file (.png or .svg).
+		#[arg(long)]
+		chart: Option<PathBuf>,
+	},
+	/// The holder's sessions: request, institution, indicators, state and its own outcomes.
+	History,
+	/// End one of the holder's sessions before the institution's comparison (the chain
+	/// releases its deposit; refused once the comparison is on chain).
+	Withdraw {
+		#[arg(long)]
+		session: u64,
 	},
 	/// Run one complete session on a development chain (Bob institution, Charlie holder).
 	Demo,
@@ -222,13 +248,31 @@ fn signer(global: &Global) -> Result<Signer, SignerError> {
 	Signer::from_options(global.suri.as_deref(), global.seed_file.as_deref())
 }
 
+/// A report's counts as a table with a summary line.
+fn report_text(r: &crate::report::CohortReport) -> String {
+	let rows: Vec<Vec<String>> = r
+		.indicators
+		.iter()
+		.map(|i| vec![i.code.clone(), i.name.clone(), i.below.to_string(), i.inside.to_string(), i.above.to_string()])
+		.collect();
+	format!(
+		"request {}: {} holder(s) counted ({} session(s) under way, {} withdrawn, {} expired)\n{}",
+		r.request_id,
+		r.holders,
+		r.open,
+		r.withdrawn,
+		r.expired,
+		table(&["LOINC", "indicator", "below", "inside", "above"], &rows)
+	)
+}
+
 fn step_text(what: &str, step: &ops::StepReport) -> String {
 	format!("{what} in block #{} ({}) by {}", step.block, step.block_hash, step.account)
 }
 
 async fn context(global: &Global) -> Result<Context, OpError> {
 	Ok(Context {
-		chain: Chain::connect(&global.url).await?,
+		chain: Chain::connect(&global.url).await?.waiting(global.wait),
 		state: StateDir::new(global.state_dir.clone().unwrap_or_else(default_state_dir)),
 		progress: Progress { enabled: !global.quiet && !global.json },
 		params_dir: global.params_dir.clone().unwrap_or_else(medshare_zk::setup::default_parameter_dir),
@@ -305,6 +349,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 					crate::chain::SessionState::Compared => "next: the holder runs medshare holder result",
 					crate::chain::SessionState::Completed => "complete: the institution runs medshare institution results",
 					crate::chain::SessionState::Expired => "expired",
+					crate::chain::SessionState::Withdrawn => "withdrawn by the holder before the comparison",
 				};
 				format!(
 					"session {} of request {}, holder {}\nstate {:?} (opened #{}, last step #{}, expires #{})\n{next}",
@@ -419,6 +464,58 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 			.await
 			.map_err(OpError::from)?;
 		},
+		Command::Report { request, csv, chart } => {
+			let ctx = context(g).await?;
+			let report = crate::report::report(&ctx, &signer(g)?, *request).await?;
+			if let Some(path) = chart {
+				crate::report::chart(&report, path).map_err(OpError::from)?;
+			}
+			if *csv {
+				print!("{}", crate::report::csv(&report));
+			} else {
+				print(json, &report, |r| {
+					let mut text = report_text(r);
+					if let Some(path) = chart {
+						text.push_str(&format!("\nchart written to {}", path.display()));
+					}
+					text
+				});
+			}
+		},
+		Command::History => {
+			let ctx = context(g).await?;
+			let signer = signer(g)?;
+			let rows = crate::history::history(&ctx, &signer).await?;
+			print(json, &rows, |rows| {
+				if rows.is_empty() {
+					return format!("{} has no sessions on this chain or in {}", signer.address(), ctx.state.root().display());
+				}
+				let table_rows: Vec<Vec<String>> = rows
+					.iter()
+					.map(|r| {
+						let outcomes = r.outcomes.as_ref().map_or_else(
+							|| "-".to_string(),
+							|o| o.iter().map(|o| format!("{}:{:+}", o.code, o.outcome)).collect::<Vec<_>>().join(" "),
+						);
+						vec![
+							r.session_id.to_string(),
+							r.request_id.to_string(),
+							r.institution.clone().unwrap_or_else(|| "?".into()),
+							r.indicators.join(" "),
+							r.state.clone(),
+							outcomes,
+						]
+					})
+					.collect();
+				table(&["session", "request", "institution", "indicators", "state", "your outcomes"], &table_rows)
+			});
+		},
+		Command::Withdraw { session } => {
+			let ctx = context(g).await?;
+			let signer = signer(g)?;
+			let report = ops::withdraw(&ctx, &signer, *session).await?;
+			print(json, &report, |r| step_text(&format!("session {session} withdrawn (deposit released)"), r));
+		},
 		Command::Demo => {
 			let ctx = context(g).await?;
 			if !json {
@@ -427,12 +524,19 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 			let report = demo::run(&ctx, |step| {
 				if !json {
 					let at = step.block.map(|b| format!("block #{b}")).unwrap_or_else(|| "off chain".into());
-					println!("[{at:>12}] {:<8} {}", step.actor, step.what);
+					println!("[{:>5.1} s {at:>12}] {:<8} {}", step.elapsed, step.actor, step.what);
 				}
 			})
 			.await?;
 			print(json, &report, |r| {
-				format!("\ninstitution's result for session {} of request {}:\n{}", r.session_id, r.request_id, outcome_table(&r.outcomes))
+				format!(
+					"\ninstitution's result for session {} of request {}:\n{}\n\n{}\nchart written to {}",
+					r.session_id,
+					r.request_id,
+					outcome_table(&r.outcomes),
+					report_text(&r.report),
+					r.chart
+				)
 			});
 		},
 		Command::ExportSession { out, institution_suri, holder_suri, request, bundle } => {

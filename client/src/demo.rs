@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 
+use crate::history;
 use crate::ops::{self, Context, OpError};
+use crate::report::{self, CohortReport};
 use crate::signer::Signer;
 use crate::state::OutcomeRow;
 
@@ -23,6 +25,8 @@ pub struct DemoStep {
 	pub what: String,
 	/// The block that recorded it; `None` for off-chain work.
 	pub block: Option<u64>,
+	/// Seconds since the demo started, when the step finished.
+	pub elapsed: f64,
 }
 
 /// The whole demo.
@@ -33,15 +37,20 @@ pub struct DemoReport {
 	pub steps: Vec<DemoStep>,
 	/// The institution's decrypted -1/0/1 per indicator.
 	pub outcomes: Vec<OutcomeRow>,
+	/// The institution's report on the request afterwards.
+	pub report: CohortReport,
+	/// Where its chart was drawn.
+	pub chart: String,
 }
 
 /// Runs the session, calling `on_step` as each step finishes.
 pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<DemoReport, OpError> {
 	let bob = Signer::from_uri("//Bob").expect("a development URI");
 	let charlie = Signer::from_uri("//Charlie").expect("a development URI");
+	let started = std::time::Instant::now();
 	let mut steps = Vec::new();
 	let mut step = |actor: &str, what: String, block: Option<u64>| {
-		let s = DemoStep { actor: actor.to_string(), what, block };
+		let s = DemoStep { actor: actor.to_string(), what, block, elapsed: started.elapsed().as_secs_f64() };
 		on_step(&s);
 		steps.push(s);
 	};
@@ -51,14 +60,27 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 		let how = if key.existing { "reused its" } else { "generated a" };
 		step(name, format!("{how} {}-bit Paillier key pair ({})", key.bits, key.path), None);
 	}
-	let registered = ops::register_institution(ctx, &bob, "MedShare demo institution (development chain)").await?;
+
+	// Bob's registration and request do not depend on Charlie's import and key registration:
+	// the two run together (one proves while the other waits for its block), and their calls
+	// can share a block.
+	let institution_side = async {
+		let registered = ops::register_institution(ctx, &bob, "MedShare demo institution (development chain)").await?;
+		let request = ops::create_request(ctx, &bob, SAMPLE_REQUEST).await?;
+		Ok::<_, OpError>((registered, request))
+	};
+	let holder_side = async {
+		let registry = ctx.chain.registry().await?;
+		let imported = ops::import(&ctx.state, &charlie, &registry, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
+		let holder_key = ops::register_holder_key(ctx, &charlie).await?;
+		Ok::<_, OpError>((imported, holder_key))
+	};
+	let ((registered, request), (imported, holder_key)) = tokio::try_join!(institution_side, holder_side)?;
 	step(
 		"Bob",
 		"registered his Paillier public key PK_H with its proofs Pi^mod and Pi^prm (register_institution)".into(),
 		Some(registered.block),
 	);
-
-	let request = ops::create_request(ctx, &bob, SAMPLE_REQUEST).await?;
 	let codes: Vec<String> = request.indicators.iter().map(|i| i.code.clone()).collect();
 	step(
 		"Bob",
@@ -70,12 +92,7 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 		),
 		Some(request.block),
 	);
-
-	let registry = ctx.chain.registry().await?;
-	let imported = ops::import(&ctx.state, &charlie, &registry, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
 	step("Charlie", format!("imported {} values from the sample FHIR bundle (off chain)", imported.values.len()), None);
-
-	let holder_key = ops::register_holder_key(ctx, &charlie).await?;
 	step(
 		"Charlie",
 		if holder_key.registered {
@@ -110,5 +127,44 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 	let results = ops::results(ctx, &bob, session_id).await?;
 	step("Bob", "decrypted the result with his secret key (off chain)".into(), None);
 
-	Ok(DemoReport { request_id: request.request_id, session_id, steps, outcomes: results.outcomes })
+	// After the session: a second holder who changes her mind, then each side's overview.
+	let dave = Signer::from_uri("//Dave").expect("a development URI");
+	ops::keygen(&ctx.state, ctx.progress, &dave, false, true)?;
+	ops::import(&ctx.state, &dave, &ctx.chain.registry().await?, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
+	ops::register_holder_key(ctx, &dave).await?;
+	let dave_joined = ops::join(ctx, &dave, request.request_id).await?;
+	step("Dave", format!("proved eligibility and opened session {} (submit_eligibility)", dave_joined.session_id), Some(dave_joined.block));
+	let withdrawn = ops::withdraw(ctx, &dave, dave_joined.session_id).await?;
+	step(
+		"Dave",
+		format!("withdrew session {} before any comparison; her deposit is released (withdraw_session)", dave_joined.session_id),
+		Some(withdrawn.block),
+	);
+
+	let history = history::history(ctx, &charlie).await?;
+	let this_one = history.iter().find(|row| row.session_id == session_id).map_or("?".to_string(), |row| row.state.clone());
+	step("Charlie", format!("listed her {} session(s) on this chain; session {session_id} is {this_one} (medshare history)", history.len()), None);
+	let cohort = report::report(ctx, &bob, request.request_id).await?;
+	let chart = ctx.state.root().join(format!("report-request-{}.png", request.request_id));
+	report::chart(&cohort, &chart)?;
+	step(
+		"Bob",
+		format!(
+			"counted request {}: {} holder(s), {} withdrawn; chart in {} (medshare report)",
+			request.request_id,
+			cohort.holders,
+			cohort.withdrawn,
+			chart.display()
+		),
+		None,
+	);
+
+	Ok(DemoReport {
+		request_id: request.request_id,
+		session_id,
+		steps,
+		outcomes: results.outcomes,
+		report: cohort,
+		chart: chart.display().to_string(),
+	})
 }

@@ -64,6 +64,7 @@ fn js_call(call: &Call) -> (String, serde_json::Value) {
 		Call::SubmitComparison { session_id, first_group, ciphertexts, comparison_proof } =>
 			("submitComparison".into(), json!([session_id, first_group, hex_list(ciphertexts), hex(comparison_proof)])),
 		Call::SubmitResult { session_id, ciphertexts } => ("submitResult".into(), json!([session_id, hex_list(ciphertexts)])),
+		Call::WithdrawSession { session_id } => ("withdrawSession".into(), json!([session_id])),
 	}
 }
 

@@ -5,6 +5,8 @@
 //! - [`request_file`], [`decimal`]: the institution's request file, exact decimals.
 //! - [`chain`]: the node connection (subxt), storage reads, submission, events.
 //! - [`ops`]: the protocol steps of each role; [`demo`] runs them all; [`watch`] follows events.
+//! - [`report`]: the institution's counts across a request's sessions, as a table, CSV or chart;
+//!   [`history`]: the holder's sessions.
 //! - [`state`]: the local secret state; [`signer`]: sr25519 signers.
 //! - [`export`]: a whole session's payloads as JSON, for polkadot-js.
 //! - [`cli`]: the `medshare` command line.
@@ -15,10 +17,12 @@ pub mod decimal;
 pub mod demo;
 pub mod export;
 pub mod fhir;
+pub mod history;
 pub mod ops;
 pub mod output;
 pub mod progress;
 pub mod registry;
+pub mod report;
 pub mod request_file;
 pub mod signer;
 pub mod state;

@@ -16,7 +16,7 @@ use rand_010::Rng;
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
-use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RegisteredKey, RequestedIndicator, Session, SessionState};
+use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RegisteredKey, RequestedIndicator, Session, SessionState, Wait};
 use crate::fhir::{self, ImportError};
 use crate::progress::Progress;
 use crate::registry::RegistryEntry;
@@ -41,6 +41,8 @@ pub enum OpError {
 	RequestFile(#[from] RequestFileError),
 	#[error("the bundle cannot be imported: {0}")]
 	Import(#[from] ImportError),
+	#[error(transparent)]
+	Chart(#[from] crate::report::ChartError),
 	#[error("cannot read {path}: {error}")]
 	Read { path: String, error: std::io::Error },
 	#[error("a Paillier key already exists for {account} at {path}; pass --force to replace it (sessions under the old key can then no longer be finished)")]
@@ -61,6 +63,14 @@ pub enum OpError {
 	StatementMismatch { request_id: u64 },
 	#[error("the local secrets in {path} belong to another {what} than {what} {id} on this chain (a restarted development chain reuses ids); they cannot be used here")]
 	StaleSecrets { path: String, what: &'static str, id: u64 },
+	#[error("the holder withdrew session {session_id} in block #{block}, before the comparison: it has no result, and its encrypted data has left the chain's state")]
+	Withdrawn { session_id: u64, block: u32 },
+	#[error("request {request_id} was created by {institution}, not by {signer}; only its institution can report on it")]
+	NotRequestInstitution { request_id: u64, institution: String, signer: String },
+	#[error("session {session_id} belongs to {holder}, not to {signer}; only its holder can withdraw it")]
+	NotSessionHolder { session_id: u64, holder: String, signer: String },
+	#[error("session {session_id} is already compared: the institution's comparison is on chain and you could open it, so withdrawing now is refused (it would let holders drop out after seeing where their values lie). Finish it with medshare holder result --session {session_id}, or let it expire")]
+	AlreadyCompared { session_id: u64 },
 	#[error("session {session_id} is {state:?}; this step needs it {needed}")]
 	SessionState { session_id: u64, state: SessionState, needed: &'static str },
 	#[error("the institution {0} has no registered Paillier key; it must run medshare institution register")]
@@ -194,6 +204,8 @@ pub struct StepReport {
 	pub account: String,
 	pub block: u64,
 	pub block_hash: String,
+	/// Whether that block was final when the step returned (`--wait finality`).
+	pub finalized: bool,
 	pub events: Vec<serde_json::Value>,
 }
 
@@ -203,13 +215,27 @@ fn step_report(signer: &Signer, included: Included) -> StepReport {
 		account: signer.address(),
 		block: included.block,
 		block_hash: included.block_hash,
+		finalized: included.finalized,
 		events: included.events,
 	}
 }
 
 async fn submit(ctx: &Context, signer: &Signer, call: Call) -> Result<Included, OpError> {
-	let spinner = ctx.progress.spinner(format!("{} submitted, waiting for a finalized block", call.name()));
-	let result = ctx.chain.submit(&call, &signer.keypair).await;
+	submit_waiting(ctx, signer, call, ctx.chain.wait).await
+}
+
+/// Submits `call` and waits as `wait` says (the holder's last step waits for finality whatever
+/// `--wait` says: the session's outcome is acted on).
+async fn submit_waiting(ctx: &Context, signer: &Signer, call: Call, wait: Wait) -> Result<Included, OpError> {
+	let until = match wait {
+		Wait::Inclusion => "a block",
+		Wait::Finality => "a finalized block",
+	};
+	let spinner = ctx.progress.spinner(format!("{} submitted, waiting for {until}", call.name()));
+	let result = match wait {
+		Wait::Inclusion => ctx.chain.submit(&call, &signer.keypair).await,
+		Wait::Finality => ctx.chain.submit_final(&call, &signer.keypair).await,
+	};
 	spinner.finish_and_clear();
 	Ok(result?)
 }
@@ -386,7 +412,7 @@ fn load_request_secrets(ctx: &Context, request_id: u64, commitments: &[[u8; 32]]
 
 /// The institution's blinded comparison of a session's encrypted data (step 5).
 pub async fn compare(ctx: &Context, signer: &Signer, session_id: u64) -> Result<StepReport, OpError> {
-	let session = ctx.chain.require_session(session_id).await?;
+	let session = not_withdrawn(session_id, ctx.chain.require_session(session_id).await?)?;
 	let request = ctx.chain.require_request(session.request_id).await?;
 	let secrets = load_request_secrets(ctx, session.request_id, &request.range_commitments)?;
 	let payload = ctx.chain.payload(session_id).await?.filter(|p| !p.encrypted_data.is_empty()).ok_or(
@@ -512,7 +538,11 @@ pub struct ResultsReport {
 
 /// Decrypts the result of a completed session with the institution's key (step 8).
 pub async fn results(ctx: &Context, signer: &Signer, session_id: u64) -> Result<ResultsReport, OpError> {
-	let session = ctx.chain.require_session(session_id).await?;
+	// The institution acts on this outcome: it is read only once final.
+	let spinner = ctx.progress.spinner(format!("waiting until session {session_id}'s last step is finalized"));
+	let session = ctx.chain.final_session(session_id).await;
+	spinner.finish_and_clear();
+	let session = not_withdrawn(session_id, session?)?;
 	if session.state != SessionState::Completed {
 		return Err(OpError::SessionState { session_id, state: session.state, needed: "Completed (the holder runs medshare holder result)" });
 	}
@@ -554,7 +584,30 @@ pub async fn results(ctx: &Context, signer: &Signer, session_id: u64) -> Result<
 	})
 }
 
+/// The session, unless its holder withdrew it: then the error says so, and when.
+fn not_withdrawn(session_id: u64, session: Session) -> Result<Session, OpError> {
+	match session.state {
+		SessionState::Withdrawn => Err(OpError::Withdrawn { session_id, block: session.updated_at }),
+		_ => Ok(session),
+	}
+}
+
 // --- holder ------------------------------------------------------------------------------
+
+/// Ends the signer's session before the comparison (the chain releases its deposit). The local
+/// secrets stay, so that `medshare history` still lists it.
+pub async fn withdraw(ctx: &Context, signer: &Signer, session_id: u64) -> Result<StepReport, OpError> {
+	let session = ctx.chain.require_session(session_id).await?;
+	if session.holder.0 != signer.account_bytes() {
+		return Err(OpError::NotSessionHolder { session_id, holder: session.holder.to_string(), signer: signer.address() });
+	}
+	match session.state {
+		SessionState::Eligible | SessionState::DataSubmitted => {},
+		SessionState::Compared => return Err(OpError::AlreadyCompared { session_id }),
+		state => return Err(OpError::SessionState { session_id, state, needed: "Eligible or DataSubmitted (not ended)" }),
+	}
+	Ok(step_report(signer, submit(ctx, signer, Call::WithdrawSession { session_id }).await?))
+}
 
 /// The result of `holder import`.
 #[derive(Serialize)]
@@ -676,6 +729,7 @@ pub fn prepare_eligibility(
 		session_id: u64::MAX,
 		request_id,
 		holder: holder.address(),
+		institution: Some(institution.to_string()),
 		nonce: hex32(&nonce),
 		data_commitments: chunks.iter().map(|c| hex32(&c.commitment)).collect(),
 		blindings: chunks.iter().map(|c| hex32(&c.blinding)).collect(),
@@ -917,7 +971,7 @@ pub async fn holder_result(ctx: &Context, signer: &Signer, session_id: u64) -> R
 	let institution_key = PublicKey::from_encoded(&registered.key).map_err(|e| OpError::BadChainData(format!("institution key: {e:?}")))?;
 	let result = compare::encrypt_outcomes(&institution_key, &outcomes, &mut rand_010::rng());
 	let call = Call::SubmitResult { session_id, ciphertexts: result.iter().map(|c| c.to_bytes(&institution_key)).collect() };
-	let included = submit(ctx, signer, call).await?;
+	let included = submit_waiting(ctx, signer, call, Wait::Finality).await?;
 	secrets.outcomes = Some(outcomes.iter().map(|o| o.as_i8()).collect());
 	ctx.state.write(&ctx.state.session_path(&ctx.genesis(), session_id), &secrets)?;
 	let registry = ctx.chain.registry().await?;

@@ -112,6 +112,9 @@ pub struct SessionSecrets {
 	pub session_id: u64,
 	pub request_id: u64,
 	pub holder: String,
+	/// The request's institution (files written before it was recorded have none).
+	#[serde(default)]
+	pub institution: Option<String>,
 	/// The nonce bound into the proofs, hex.
 	pub nonce: String,
 	/// h per chunk, hex.
@@ -189,6 +192,41 @@ impl StateDir {
 	/// Where an institution's decrypted result of a session lives.
 	pub fn result_path(&self, genesis: &str, session_id: u64) -> PathBuf {
 		self.chain_dir(genesis).join("results").join(format!("{session_id}.json"))
+	}
+
+	/// Every holder's session file of the chain `genesis` (pending joins left out), by id.
+	pub fn session_files(&self, genesis: &str) -> Result<Vec<SessionSecrets>, StateError> {
+		self.all_in(&self.chain_dir(genesis).join("sessions"))
+	}
+
+	/// Every decrypted result of the chain `genesis`, by session id.
+	pub fn result_files(&self, genesis: &str) -> Result<Vec<SessionResult>, StateError> {
+		self.all_in(&self.chain_dir(genesis).join("results"))
+	}
+
+	/// The `<id>.json` files of `dir`, read and ordered by id; a missing directory is empty.
+	fn all_in<T: DeserializeOwned>(&self, dir: &Path) -> Result<Vec<T>, StateError> {
+		let entries = match fs::read_dir(dir) {
+			Ok(entries) => entries,
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+			Err(error) => return Err(StateError::Io { action: "list", path: dir.to_path_buf(), error }),
+		};
+		let mut found = Vec::new();
+		for entry in entries {
+			let path = entry.map_err(|error| StateError::Io { action: "list", path: dir.to_path_buf(), error })?.path();
+			let id = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".json")).and_then(|n| n.parse::<u64>().ok());
+			if let Some(id) = id {
+				found.push((id, path));
+			}
+		}
+		found.sort();
+		let mut out = Vec::with_capacity(found.len());
+		for (_, path) in found {
+			if let Some(value) = self.read(&path)? {
+				out.push(value);
+			}
+		}
+		Ok(out)
 	}
 
 	/// Writes `value` as JSON, atomically and readable by the owner only.

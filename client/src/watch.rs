@@ -29,7 +29,7 @@ impl Filter {
 	}
 
 	fn ends_with(&self, event: &serde_json::Value) -> bool {
-		self.session.is_some() && matches!(event["event"].as_str(), Some("SessionCompleted" | "SessionExpired"))
+		self.session.is_some() && matches!(event["event"].as_str(), Some("SessionCompleted" | "SessionExpired" | "SessionWithdrawn"))
 	}
 }
 

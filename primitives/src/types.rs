@@ -114,14 +114,14 @@ pub struct Request<AccountId, Balance, BlockNumber, MaxIndicators: Get<u32>, Max
 	pub expires_at: BlockNumber,
 	/// Deposit held from the institution until the request is closed or cleaned up.
 	pub deposit: Balance,
-	/// Sessions opened and not yet completed or expired.
+	/// Sessions opened and not yet ended.
 	pub open_sessions: u32,
 	/// Open or closed.
 	pub status: RequestStatus,
 }
 
-/// Where a session stands (PROTOCOL.md 4: Eligible -> DataSubmitted -> Compared -> Completed,
-/// or Expired).
+/// Where a session stands (PROTOCOL.md 4: Eligible -> DataSubmitted -> Compared -> Completed;
+/// Expired when it times out, Withdrawn when its holder ends it before the comparison).
 #[derive(Encode, Decode, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum SessionState {
@@ -135,6 +135,16 @@ pub enum SessionState {
 	Completed,
 	/// The session timed out and was cleaned up.
 	Expired,
+	/// The holder withdrew before the comparison.
+	Withdrawn,
+}
+
+impl SessionState {
+	/// Whether the session is over (completed, expired or withdrawn): no step follows, and its
+	/// summary is all that stays.
+	pub fn has_ended(&self) -> bool {
+		matches!(self, SessionState::Completed | SessionState::Expired | SessionState::Withdrawn)
+	}
 }
 
 /// A sharing session between one holder and one request. While it is open its payloads are

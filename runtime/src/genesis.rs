@@ -10,7 +10,7 @@ use sp_consensus_grandpa::AuthorityId as GrandpaId;
 use sp_genesis_builder::{self, PresetId};
 use sp_keyring::{Ed25519Keyring, Sr25519Keyring};
 
-use crate::{AccountId, BalancesConfig, MedicalSharingConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{AccountId, BalancesConfig, BlockTimeConfig, MedicalSharingConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
 
 /// Balance given to each well-known development account.
 const ENDOWMENT: crate::Balance = 1_000_000 * UNIT;
@@ -48,6 +48,7 @@ pub fn default_indicators() -> Vec<IndicatorSpec> {
 }
 
 fn genesis(
+	slot_duration: Option<u64>,
 	authorities: &[(AuraId, GrandpaId)],
 	endowed: Vec<AccountId>,
 	registrar_sudo: AccountId,
@@ -57,6 +58,7 @@ fn genesis(
 		balances: BalancesConfig {
 			balances: endowed.into_iter().map(|account| (account, ENDOWMENT)).collect::<Vec<_>>(),
 		},
+		block_time: BlockTimeConfig { slot_duration: slot_duration },
 		aura: pallet_aura::GenesisConfig {
 			authorities: authorities.iter().map(|(aura, _)| aura.clone()).collect::<Vec<_>>(),
 		},
@@ -81,9 +83,11 @@ fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
 	(sr.public().into(), ed.public().into())
 }
 
-/// One validator, Alice, who is also sudo (the registrar); Bob is the approved demo institution.
+/// One validator, Alice, who is also sudo (the registrar); Bob is the approved demo institution;
+/// two-second slots ([`crate::DEV_SLOT_DURATION`]).
 fn development() -> Value {
 	genesis(
+		Some(crate::DEV_SLOT_DURATION),
 		&[authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
@@ -94,6 +98,7 @@ fn development() -> Value {
 /// Four validators: Alice, Bob, Charlie and Dave; Alice is sudo; Bob is the demo institution.
 fn local_testnet() -> Value {
 	genesis(
+		None,
 		&[
 			authority(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			authority(Sr25519Keyring::Bob, Ed25519Keyring::Bob),

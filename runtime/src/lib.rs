@@ -12,6 +12,7 @@ extern crate alloc;
 
 mod apis;
 pub use apis::RuntimeApi;
+pub mod block_time;
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarks;
 pub mod configs;
@@ -56,8 +57,12 @@ pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
 
 /// Target block time. Aura's slot is the same length.
 pub const MILLISECS_PER_BLOCK: u64 = 6_000;
-/// Slot duration; it cannot change once the chain has started.
+/// Slot duration unless the genesis configuration chooses another ([`block_time`]); it cannot
+/// change once the chain has started.
 pub const SLOT_DURATION: u64 = MILLISECS_PER_BLOCK;
+/// The development preset's slot: a session through the client in seconds. Periods written in
+/// [`MINUTES`] pass three times faster there.
+pub const DEV_SLOT_DURATION: u64 = 2_000;
 /// Blocks per minute, for expiry periods written in time.
 pub const MINUTES: BlockNumber = 60_000 / (MILLISECS_PER_BLOCK as BlockNumber);
 /// Blocks per hour.
@@ -91,7 +96,7 @@ pub const VERSION: RuntimeVersion = RuntimeVersion {
 	spec_name: alloc::borrow::Cow::Borrowed("medshare"),
 	impl_name: alloc::borrow::Cow::Borrowed("medshare"),
 	authoring_version: 1,
-	spec_version: 101,
+	spec_version: 102,
 	impl_version: 1,
 	apis: apis::RUNTIME_API_VERSIONS,
 	transaction_version: 2,
@@ -136,6 +141,9 @@ mod runtime {
 
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
+
+	#[runtime::pallet_index(7)]
+	pub type BlockTime = crate::block_time;
 
 	#[runtime::pallet_index(10)]
 	pub type MedicalSharing = pallet_medical_sharing;

@@ -255,15 +255,16 @@ fn store_payload<T: Config>(session_id: SessionId, fixture: &Fixture, data: u32,
 	);
 }
 
-/// The largest request, closed, with one `Compared` session holding the largest payload:
-/// ending that session also removes the request (the costliest ending).
-fn closed_request_with_compared_session<T: Config>(fixture: &Fixture) -> (T::AccountId, SessionId) {
+/// The largest request, closed, with one session in `state` holding the largest payload of
+/// that state: ending that session also removes the request (the costliest ending).
+fn closed_request_with_session<T: Config>(fixture: &Fixture, state: SessionState) -> (T::AccountId, SessionId) {
 	let who = institution::<T>(fixture);
 	let count = T::MaxIndicatorsPerRequest::get();
 	let request_id = stored_request::<T>(&who, count);
 	let holder = funded::<T>(fixtures::HOLDER);
-	let session_id = stored_session::<T>(request_id, &holder, SessionState::Compared);
-	store_payload::<T>(session_id, fixture, count, medshare_paillier::cmp_output_count(2048, count));
+	let session_id = stored_session::<T>(request_id, &holder, state);
+	let comparison = if state == SessionState::Compared { medshare_paillier::cmp_output_count(2048, count) } else { 0 };
+	store_payload::<T>(session_id, fixture, count, comparison);
 	Requests::<T>::mutate(request_id, |r| {
 		if let Some(r) = r {
 			r.status = RequestStatus::Closed;
@@ -555,7 +556,7 @@ mod benchmarks {
 	#[benchmark]
 	fn submit_result() {
 		let fixture = fixtures::large();
-		let (holder, session_id) = closed_request_with_compared_session::<T>(&fixture);
+		let (holder, session_id) = closed_request_with_session::<T>(&fixture, SessionState::Compared);
 		let result = BoundedVec::truncate_from(ciphertexts(&public_key(&fixture), 1, 3));
 
 		#[extrinsic_call]
@@ -601,7 +602,7 @@ mod benchmarks {
 	#[benchmark]
 	fn clean_up_session() {
 		let fixture = fixtures::large();
-		let (_, session_id) = closed_request_with_compared_session::<T>(&fixture);
+		let (_, session_id) = closed_request_with_session::<T>(&fixture, SessionState::Compared);
 		let later = frame_system::Pallet::<T>::block_number()
 			.saturating_add(T::SessionLifetime::get())
 			.saturating_add(BlockNumberFor::<T>::one());
@@ -612,6 +613,20 @@ mod benchmarks {
 		_(RawOrigin::Signed(caller), session_id);
 
 		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Expired));
+		assert!(!SessionPayloads::<T>::contains_key(session_id));
+	}
+
+	/// Worst case: the holder withdraws a session holding the largest encrypted data, the last
+	/// one of a closed request (which leaves with it).
+	#[benchmark]
+	fn withdraw_session() {
+		let fixture = fixtures::large();
+		let (holder, session_id) = closed_request_with_session::<T>(&fixture, SessionState::DataSubmitted);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(holder), session_id);
+
+		assert_eq!(Sessions::<T>::get(session_id).map(|s| s.state), Some(SessionState::Withdrawn));
 		assert!(!SessionPayloads::<T>::contains_key(session_id));
 	}
 

@@ -401,6 +401,20 @@ pub mod pallet {
 			/// The holder's deposit, released.
 			deposit_released: BalanceOf<T>,
 		},
+		/// The holder withdrew from a session before the institution's comparison; its
+		/// payloads left state and its deposit was released.
+		SessionWithdrawn {
+			/// The session.
+			session_id: SessionId,
+			/// The request.
+			request_id: RequestId,
+			/// The holder, who may join the request again while it is open.
+			holder: T::AccountId,
+			/// The request's institution.
+			institution: T::AccountId,
+			/// The holder's deposit, released.
+			deposit_released: BalanceOf<T>,
+		},
 		/// An ended session's summary and participant entry left state after the retention
 		/// period.
 		SessionPruned {
@@ -571,9 +585,12 @@ pub mod pallet {
 		SessionExpired,
 		/// The session has not expired yet.
 		SessionNotExpired,
-		/// The session has already ended (completed or expired).
+		/// The session has already ended (completed, expired or withdrawn).
 		SessionEnded,
-		/// The session has not ended: only a completed or expired session's summary is pruned.
+		/// The institution's comparison is on chain: the holder can open it, so withdrawing
+		/// now would let a holder drop out after seeing where its values lie.
+		AlreadyCompared,
+		/// The session has not ended: only an ended session's summary is pruned.
 		SessionNotEnded,
 		/// The session ended less than `SummaryRetention` blocks ago; its summary stays until
 		/// then.
@@ -1078,7 +1095,7 @@ pub mod pallet {
 			if let Some(previous) = SessionByParticipant::<T>::get(request_id, &holder) {
 				let previous = Sessions::<T>::get(previous).ok_or(Error::<T>::AlreadyParticipating)?;
 				match previous.state {
-					SessionState::Expired => {},
+					SessionState::Expired | SessionState::Withdrawn => {},
 					SessionState::Completed => return Err(Error::<T>::AlreadyParticipating.into()),
 					_ if now > previous.expires_at => return Err(Error::<T>::PreviousSessionNotCleanedUp.into()),
 					_ => return Err(Error::<T>::AlreadyParticipating.into()),
@@ -1384,10 +1401,7 @@ pub mod pallet {
 		pub fn clean_up_session(origin: OriginFor<T>, session_id: SessionId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let mut session = Sessions::<T>::get(session_id).ok_or(Error::<T>::SessionNotFound)?;
-			ensure!(
-				!matches!(session.state, SessionState::Completed | SessionState::Expired),
-				Error::<T>::SessionEnded
-			);
+			ensure!(!session.state.has_ended(), Error::<T>::SessionEnded);
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(now > session.expires_at, Error::<T>::SessionNotExpired);
 			let request = Requests::<T>::get(session.request_id).ok_or(Error::<T>::RequestNotFound)?;
@@ -1468,16 +1482,6 @@ pub mod pallet {
 			Ok(())
 		}
 
-		/// Closes a request on the registrar's authority, as [`Pallet::close_request`] does for
-		/// its institution: no new sessions, sessions already open may finish or expire, the
-		/// institution's deposit is released.
-		///
-		/// Origin: the registrar.
-		///
-		/// - `request_id`: the request, which must be open.
-		///
-		/// Emits [`Event::RequestClosed`] with `forced: true` (and [`Event::RequestRemoved`] if
-		/// no session is open).
 		/// Removes an ended session's summary, and its participant index entry, once
 		/// `SummaryRetention` blocks have passed since it ended. The exchange stays in the block
 		/// history (its extrinsics and events); state keeps only what live sessions need. Free
@@ -1485,7 +1489,7 @@ pub mod pallet {
 		///
 		/// Origin: any signed account.
 		///
-		/// - `session_id`: the session, completed or expired.
+		/// - `session_id`: the session, completed, expired or withdrawn.
 		///
 		/// Emits [`Event::SessionPruned`].
 		#[pallet::call_index(16)]
@@ -1493,10 +1497,7 @@ pub mod pallet {
 		pub fn prune_session(origin: OriginFor<T>, session_id: SessionId) -> DispatchResultWithPostInfo {
 			ensure_signed(origin)?;
 			let session = Sessions::<T>::get(session_id).ok_or(Error::<T>::SessionNotFound)?;
-			ensure!(
-				matches!(session.state, SessionState::Completed | SessionState::Expired),
-				Error::<T>::SessionNotEnded
-			);
+			ensure!(session.state.has_ended(), Error::<T>::SessionNotEnded);
 			let now = frame_system::Pallet::<T>::block_number();
 			ensure!(
 				now > session.updated_at.saturating_add(T::SummaryRetention::get()),
@@ -1511,6 +1512,48 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
+		/// Ends the holder's session before the institution's comparison: its payloads leave
+		/// state, the holder's deposit is released, and a summary marked `Withdrawn` remains.
+		/// The holder may join the request again while it is open. Refused once the comparison
+		/// is on chain ([`Error::AlreadyCompared`]): from then on the holder can learn where its
+		/// values lie, and dropping out after seeing that would bias the institution's cohort.
+		///
+		/// Origin: the session's holder.
+		///
+		/// - `session_id`: the session, `Eligible` or `DataSubmitted` (expired or not).
+		///
+		/// Emits [`Event::SessionWithdrawn`].
+		#[pallet::call_index(17)]
+		#[pallet::weight(T::WeightInfo::withdraw_session())]
+		pub fn withdraw_session(origin: OriginFor<T>, session_id: SessionId) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let mut session = Sessions::<T>::get(session_id).ok_or(Error::<T>::SessionNotFound)?;
+			ensure!(who == session.holder, Error::<T>::NotSessionHolder);
+			ensure!(!session.state.has_ended(), Error::<T>::SessionEnded);
+			ensure!(session.state != SessionState::Compared, Error::<T>::AlreadyCompared);
+			let request = Requests::<T>::get(session.request_id).ok_or(Error::<T>::RequestNotFound)?;
+			let institution = request.institution.clone();
+			let deposit_released = Self::end_session(session_id, &mut session, SessionState::Withdrawn, request);
+			Self::deposit_event(Event::SessionWithdrawn {
+				session_id,
+				request_id: session.request_id,
+				holder: session.holder,
+				institution,
+				deposit_released,
+			});
+			Ok(())
+		}
+
+		/// Closes a request on the registrar's authority, as [`Pallet::close_request`] does for
+		/// its institution: no new sessions, sessions already open may finish or expire, the
+		/// institution's deposit is released.
+		///
+		/// Origin: the registrar.
+		///
+		/// - `request_id`: the request, which must be open.
+		///
+		/// Emits [`Event::RequestClosed`] with `forced: true` (and [`Event::RequestRemoved`] if
+		/// no session is open).
 		#[pallet::call_index(15)]
 		#[pallet::weight(T::WeightInfo::force_close_request())]
 		pub fn force_close_request(origin: OriginFor<T>, request_id: RequestId) -> DispatchResult {
@@ -1669,7 +1712,7 @@ pub mod pallet {
 			Sessions::<T>::insert(session_id, &*session);
 		}
 
-		/// Ends a session in `state` (`Completed` or `Expired`): clears its payloads,
+		/// Ends a session in `state` (`Completed`, `Expired` or `Withdrawn`): clears its payloads,
 		/// releases its deposit (the summary then records none held), stores the summary and
 		/// lets its request go if that was the request's last session and the request is
 		/// closed. Returns the deposit released.
@@ -1764,7 +1807,7 @@ pub mod pallet {
 			let next_session = NextSessionId::<T>::get();
 			for (session_id, session) in Sessions::<T>::iter() {
 				ensure!(session_id < next_session, "a session id at or above NextSessionId");
-				let ended = matches!(session.state, SessionState::Completed | SessionState::Expired);
+				let ended = session.state.has_ended();
 				let with_payload = matches!(session.state, SessionState::DataSubmitted | SessionState::Compared);
 				ensure!(SessionPayloads::<T>::contains_key(session_id) == with_payload, "payload present outside steps 4-5, or missing in them");
 				if ended {

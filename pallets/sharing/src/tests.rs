@@ -714,6 +714,64 @@ mod session {
 	}
 
 	#[test]
+	fn the_holder_withdraws_before_the_comparison_and_not_after() {
+		let withdraw = |who: [u8; 32], session: u64| MedicalSharing::withdraw_session(signed(who), session);
+		// Right after joining, and again after rejoining with the data submitted.
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			let deposit = Sessions::<Test>::get(0).unwrap().deposit;
+			assert!(deposit > 0);
+			assert_noop!(withdraw(INSTITUTION, 0), Error::<Test>::NotSessionHolder);
+			assert_noop!(withdraw(HOLDER, 9), Error::<Test>::SessionNotFound);
+			assert_ok!(withdraw(HOLDER, 0));
+			System::assert_last_event(
+				Event::SessionWithdrawn {
+					session_id: 0,
+					request_id: 0,
+					holder: account(HOLDER),
+					institution: account(INSTITUTION),
+					deposit_released: deposit,
+				}
+				.into(),
+			);
+			let summary = Sessions::<Test>::get(0).unwrap();
+			assert_eq!((summary.state, summary.deposit), (SessionState::Withdrawn, 0));
+			assert_eq!(held(HOLDER), 0);
+			assert_eq!(Requests::<Test>::get(0).unwrap().open_sessions, 0);
+			assert_noop!(withdraw(HOLDER, 0), Error::<Test>::SessionEnded);
+			// The holder may join again; this time it withdraws with its data on chain.
+			assert_ok!(submit_eligibility(fixture, 0));
+			let (_, encoded) = encrypted_data(fixture);
+			assert_ok!(submit_data(1, encoded));
+			assert!(SessionPayloads::<Test>::contains_key(1));
+			assert_ok!(withdraw(HOLDER, 1));
+			assert!(!SessionPayloads::<Test>::contains_key(1));
+			assert_eq!(held(HOLDER), 0);
+			// Later steps of a withdrawn session are refused.
+			let (data, _) = encrypted_data(fixture);
+			let (comparison, proof) = comparison(fixture, &data);
+			assert_noop!(submit_comparison_as(INSTITUTION, comparison, proof), Error::<Test>::WrongSessionState);
+		});
+		// Once the comparison is on chain the holder can open it: withdrawing then is refused.
+		with_request(|fixture| {
+			through_comparison(fixture);
+			assert_noop!(withdraw(HOLDER, 0), Error::<Test>::AlreadyCompared);
+			assert_eq!(Sessions::<Test>::get(0).unwrap().state, SessionState::Compared);
+		});
+		// A withdrawn session's summary is pruned like any ended one, and a closed request
+		// leaves with its last session.
+		with_request(|fixture| {
+			assert_ok!(submit_eligibility(fixture, 0));
+			assert_ok!(MedicalSharing::close_request(signed(INSTITUTION), 0));
+			assert_ok!(withdraw(HOLDER, 0));
+			assert!(!Requests::<Test>::contains_key(0));
+			System::set_block_number(1 + SummaryRetention::get() + 1);
+			assert_ok!(MedicalSharing::prune_session(signed(OTHER_HOLDER), 0));
+			assert!(!Sessions::<Test>::contains_key(0));
+		});
+	}
+
+	#[test]
 	fn ended_summaries_are_pruned_after_the_retention_period_for_free() {
 		let prune = |session: u64| MedicalSharing::prune_session(signed(OTHER_HOLDER), session);
 		with_request(|fixture| {

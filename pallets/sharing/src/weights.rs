@@ -58,6 +58,7 @@ pub trait WeightInfo {
 	fn clean_up_request() -> Weight;
 	fn clean_up_session() -> Weight;
 	fn prune_session() -> Weight;
+	fn withdraw_session() -> Weight;
 }
 
 /// Measured weights, with database costs from the runtime's `DbWeight`.
@@ -365,6 +366,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
+	fn withdraw_session() -> Weight {
+		Weight::from_parts(1_363_528_000, 9658)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
 }
 
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
@@ -472,5 +478,10 @@ impl WeightInfo for () {
 		Weight::from_parts(454_242_000, 3971)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
+	}
+	fn withdraw_session() -> Weight {
+		Weight::from_parts(1_363_528_000, 9658)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }
