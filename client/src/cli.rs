@@ -99,8 +99,8 @@ pub enum Command {
 		/// The request (one the signer created).
 		#[arg(long)]
 		request: u64,
-		/// Print CSV instead of a table.
-		#[arg(long, conflicts_with = "json")]
+		/// Print CSV instead of a table (or of JSON).
+		#[arg(long)]
 		csv: bool,
 		/// Also draw a bar chart per indicator into this file (.png or .svg).
 		#[arg(long)]
@@ -205,6 +205,10 @@ impl CliError {
 		match self {
 			CliError::Op(OpError::Chain(chain)) => chain.pallet_error(),
 			CliError::Op(OpError::NotEligible { .. }) => Some("NotEligible"),
+			CliError::Op(OpError::Withdrawn { .. }) => Some("Withdrawn"),
+			CliError::Op(OpError::AlreadyCompared { .. }) => Some("AlreadyCompared"),
+			CliError::Op(OpError::NotSessionHolder { .. }) => Some("NotSessionHolder"),
+			CliError::Op(OpError::NotRequestInstitution { .. }) => Some("NotRequestInstitution"),
 			_ => None,
 		}
 	}

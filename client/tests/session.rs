@@ -9,6 +9,9 @@
 //!   best proofs its owner can forge is refused by the node with `ModulusProofNthRootFailed`.
 //! - A holder that encrypts `m + 2^400` with the best link proof it can make is refused by the
 //!   node with `LinkEncryptionEquationFailed` (PROTOCOL.md 9.2).
+//! - The holder's `history` lists exactly its sessions; a holder withdraws before the
+//!   comparison and is refused after it, by the client and by the node; the institution's
+//!   `report` counts the completed session per indicator, as JSON, CSV and a chart.
 //! - Privacy (PROTOCOL.md 5): no block header, extrinsic, event or state entry of any block
 //!   holds a plaintext value, range or result in any plausible encoding; positive controls
 //!   show that the same search finds what is really there.
@@ -113,6 +116,65 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 		.collect();
 	assert_eq!(names, ["SessionOpened", "EncryptedDataSubmitted", "ComparisonSubmitted", "SessionCompleted"]);
 
+	// The holder's history: exactly her session, with the outcomes she learnt.
+	let history = cli.ok(&["history", "--suri", "//Charlie"]);
+	let rows = history.as_array().unwrap();
+	assert_eq!(rows.len(), 1, "{history}");
+	assert_eq!((rows[0]["session_id"].as_u64(), rows[0]["request_id"].as_u64()), (Some(session_id), Some(request_id)));
+	assert_eq!((rows[0]["state"].as_str(), &rows[0]["outcomes"]), (Some("Completed"), &answered["outcomes"]));
+	assert_eq!(cli.ok(&["history", "--suri", "//Ferdie"]), serde_json::json!([]), "Ferdie has no sessions");
+
+	// Dave joins and withdraws before any comparison: his deposit is released, and the
+	// institution's client says why it cannot compare. Joining again, he cannot withdraw once
+	// the comparison is on chain: the client refuses, and so does the node.
+	let request_arg = request_id.to_string();
+	cli.ok(&["keygen", "--suri", "//Dave"]);
+	cli.ok(&["holder", "import", "--suri", "//Dave", "--bundle", bundle.to_str().unwrap()]);
+	let dave_session = cli.ok(&["holder", "join", "--suri", "//Dave", "--request", &request_arg])["session_id"].as_u64().unwrap();
+	let withdrawn = cli.ok(&["withdraw", "--suri", "//Dave", "--session", &dave_session.to_string()]);
+	assert_eq!(withdrawn["events"][0]["event"], "SessionWithdrawn", "{withdrawn}");
+	assert!(withdrawn["events"][0]["deposit_released"].as_u64().unwrap() > 0, "{withdrawn}");
+	let late = cli.run(&["institution", "compare", "--suri", "//Bob", "--session", &dave_session.to_string()]);
+	assert_eq!(late.json["kind"], "Withdrawn", "{}", late.stdout);
+	assert!(late.stderr.contains(&format!("the holder withdrew session {dave_session} in block #")), "{}", late.stderr);
+	let again = cli.ok(&["holder", "join", "--suri", "//Dave", "--request", &request_arg])["session_id"].as_u64().unwrap();
+	cli.ok(&["holder", "submit-data", "--suri", "//Dave", "--session", &again.to_string()]);
+	cli.ok(&["institution", "compare", "--suri", "//Bob", "--session", &again.to_string()]);
+	let too_late = cli.run(&["withdraw", "--suri", "//Dave", "--session", &again.to_string()]);
+	assert_eq!(too_late.json["kind"], "AlreadyCompared", "{}", too_late.stdout);
+	assert_eq!(
+		support::pallet_error_of(&cli.url, "//Dave", medshare_client::chain::Call::WithdrawSession { session_id: again }),
+		"AlreadyCompared"
+	);
+	let dave_history = cli.ok(&["history", "--suri", "//Dave"]);
+	let states: Vec<(u64, &str)> =
+		dave_history.as_array().unwrap().iter().map(|r| (r["session_id"].as_u64().unwrap(), r["state"].as_str().unwrap())).collect();
+	assert_eq!(states, vec![(dave_session, "Withdrawn"), (again, "Compared")]);
+
+	// The researcher's report over the request: Charlie's outcomes counted once, Dave's two
+	// sessions not (one withdrawn, one under way); as JSON, CSV and a chart.
+	let chart = state.path().join("cohort.svg");
+	let report = cli.ok(&["report", "--suri", "//Bob", "--request", &request_arg, "--chart", chart.to_str().unwrap()]);
+	assert_eq!((report["holders"].as_u64(), &report["sessions"]), (Some(1), &serde_json::json!([session_id])), "{report}");
+	assert_eq!((report["withdrawn"].as_u64(), report["open"].as_u64()), (Some(1), Some(1)), "{report}");
+	let counted: Vec<(String, i64)> = report["indicators"]
+		.as_array()
+		.unwrap()
+		.iter()
+		.map(|i| {
+			let [below, inside, above] = ["below", "inside", "above"].map(|k| i[k].as_u64().unwrap());
+			assert_eq!(below + inside + above, 1, "{i}");
+			(i["code"].as_str().unwrap().to_string(), if below == 1 { -1 } else if above == 1 { 1 } else { 0 })
+		})
+		.collect();
+	assert_eq!(counted, expected);
+	assert!(std::fs::read_to_string(&chart).unwrap().starts_with("<svg"));
+	let csv = cli.run(&["report", "--suri", "//Bob", "--request", &request_arg, "--csv"]);
+	assert!(csv.ok, "{}", csv.stderr);
+	assert_eq!(csv.stdout.lines().count(), 1 + requested.len(), "{}", csv.stdout);
+	let not_theirs = cli.run(&["report", "--suri", "//Charlie", "--request", &request_arg]);
+	assert_eq!(not_theirs.json["kind"], "NotRequestInstitution", "{}", not_theirs.stdout);
+
 	// A second holder whose temperature lies outside the domain (117.5 [degF] = 47.5 Cel above
 	// 45.00) is refused at eligibility, before anything is submitted.
 	let hot = std::fs::read_to_string(&bundle).unwrap().replace("\"value\": 98.9,", "\"value\": 117.5,");
@@ -128,7 +190,7 @@ fn a_full_session_through_the_cli_keeps_plaintexts_off_chain() {
 	assert!(refused.stderr.contains("25.00 Cel to 45.00 Cel"), "{}", refused.stderr);
 	let requests = cli.ok(&["requests"]);
 	let open = requests.as_array().unwrap().iter().find(|r| r["request_id"] == request_id).unwrap();
-	assert_eq!(open["open_sessions"], 0, "Eve opened no session, Charlie's completed");
+	assert_eq!(open["open_sessions"], 1, "Eve opened no session, Charlie's completed, Dave's first withdrawn and his second under way");
 
 	// --- privacy -------------------------------------------------------------------------
 	let dump = ChainDump::read(&node);

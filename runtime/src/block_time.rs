@@ -66,3 +66,51 @@ impl<T: Config> frame_support::traits::Get<u64> for HalfSlot<T> {
 		SlotDuration::<T>::get() / 2
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use crate::{genesis, Aura, BuildStorage, Runtime, RuntimeGenesisConfig, DEV_SLOT_DURATION, SLOT_DURATION};
+	use frame_support::traits::Get;
+	use sp_genesis_builder::{DEV_RUNTIME_PRESET, LOCAL_TESTNET_RUNTIME_PRESET};
+
+	/// `patch` laid over `base`, object by object, as a node applies a preset.
+	fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+		match (base, patch) {
+			(serde_json::Value::Object(base), serde_json::Value::Object(patch)) =>
+				for (key, value) in patch {
+					merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+				},
+			(base, patch) => *base = patch,
+		}
+	}
+
+	/// The state a preset's genesis builds.
+	fn state_of(preset: &str) -> sp_io::TestExternalities {
+		let patch = genesis::get_preset(&preset.into()).expect("the preset exists");
+		let mut config = serde_json::to_value(RuntimeGenesisConfig::default()).expect("serializes");
+		merge(&mut config, serde_json::from_slice(&patch).expect("JSON"));
+		let config: RuntimeGenesisConfig = serde_json::from_value(config).expect("a genesis configuration");
+		config.build_storage().expect("builds").into()
+	}
+
+	#[test]
+	fn the_development_chain_has_two_second_slots_and_the_others_six() {
+		state_of(DEV_RUNTIME_PRESET).execute_with(|| {
+			assert_eq!(Aura::slot_duration(), DEV_SLOT_DURATION);
+			assert_eq!(<Runtime as pallet_timestamp::Config>::MinimumPeriod::get(), DEV_SLOT_DURATION / 2);
+		});
+		state_of(LOCAL_TESTNET_RUNTIME_PRESET).execute_with(|| assert_eq!(Aura::slot_duration(), SLOT_DURATION));
+		// A chain started before the slot was a genesis choice has none stored: the default.
+		sp_io::TestExternalities::default().execute_with(|| assert_eq!(Aura::slot_duration(), SLOT_DURATION));
+	}
+
+	#[test]
+	#[should_panic(expected = "even number of milliseconds, at least 1000")]
+	fn a_slot_shorter_than_a_second_is_refused_at_genesis() {
+		let config = RuntimeGenesisConfig {
+			block_time: super::GenesisConfig { slot_duration: Some(500), ..Default::default() },
+			..Default::default()
+		};
+		let _ = config.build_storage();
+	}
+}

@@ -411,7 +411,7 @@ pub fn forged_holder_key_error(url: &str) -> String {
 	use medshare_paillier::proofs::{attacks, ProofContext};
 	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
 	runtime.block_on(async {
-		let chain = Chain::connect(url).await.expect("the node answers");
+		let chain = Chain::connect(url).await.expect("the node answers").waiting(medshare_client::chain::Wait::Inclusion);
 		let eve = Signer::from_uri("//Eve").expect("a development URI");
 		let context = ProofContext { genesis_hash: chain.genesis_hash(), account: eve.account_bytes() };
 		let mut rng = rand_010::rng();
@@ -432,6 +432,22 @@ pub fn forged_holder_key_error(url: &str) -> String {
 	})
 }
 
+/// Submits `call` over RPC, signed by `suri`, and returns the pallet error the node answers
+/// with (the call must fail).
+pub fn pallet_error_of(url: &str, suri: &str, call: medshare_client::chain::Call) -> String {
+	use medshare_client::chain::Chain;
+	use medshare_client::signer::Signer;
+	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+	runtime.block_on(async {
+		let chain = Chain::connect(url).await.expect("the node answers").waiting(medshare_client::chain::Wait::Inclusion);
+		let signer = Signer::from_uri(suri).expect("a secret URI");
+		match chain.submit(&call, &signer.keypair).await {
+			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
+			Ok(included) => panic!("{} was accepted in block {}", call.name(), included.block),
+		}
+	})
+}
+
 /// As `//Charlie` over RPC, submits the data of session `session_id` with the attack of issue
 /// 11: the first value encrypted as `m + 2^400` (which would let the holder read the
 /// institution's blinding, and so its exact range, out of the comparison), with the best link
@@ -446,7 +462,7 @@ pub fn shifted_data_error(url: &str, state_dir: &Path, session_id: u64) -> Strin
 	use medshare_zk::link::{self, LinkContext};
 	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
 	runtime.block_on(async {
-		let chain = Chain::connect(url).await.expect("the node answers");
+		let chain = Chain::connect(url).await.expect("the node answers").waiting(medshare_client::chain::Wait::Inclusion);
 		let charlie = Signer::from_uri("//Charlie").expect("a development URI");
 		let state = StateDir::new(state_dir);
 		let keypair = load_keypair(&state, &charlie).expect("Charlie's key");
@@ -503,7 +519,7 @@ pub fn one_value_everywhere_error(url: &str, state_dir: &Path, session_id: u64) 
 	use medshare_paillier::PublicKey;
 	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
 	runtime.block_on(async {
-		let chain = Chain::connect(url).await.expect("the node answers");
+		let chain = Chain::connect(url).await.expect("the node answers").waiting(medshare_client::chain::Wait::Inclusion);
 		let bob = Signer::from_uri("//Bob").expect("a development URI");
 		let state = StateDir::new(state_dir);
 		let session = chain.require_session(session_id).await.expect("the session");
