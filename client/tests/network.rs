@@ -918,7 +918,9 @@ impl Network {
 		command
 			.args(["--url", url.as_str(), "--state-dir"])
 			.arg(&self.state_dir)
-			.args(["--json", "--quiet"])
+			// Each step moves between validators: it waits until its block is final, so that the
+			// next step, through another node, sees it whatever that node's best block is.
+			.args(["--json", "--quiet", "--wait", "finality"])
 			.args(args)
 			.stdin(Stdio::null())
 			.stdout(File::create(&out).expect("a CLI output file"))
