@@ -57,8 +57,8 @@ pub trait WeightInfo {
 	fn close_request() -> Weight;
 	fn clean_up_request() -> Weight;
 	fn clean_up_session() -> Weight;
-	fn prune_session() -> Weight;
 	fn withdraw_session() -> Weight;
+	fn prune_session() -> Weight;
 }
 
 /// Measured weights, with database costs from the runtime's `DbWeight`.
@@ -71,18 +71,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::Indicators` (r:0 w:1)
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn register_indicator() -> Weight {
-		// Proof size: measured `401`, estimated `3495` bytes.
-		// Fastest run: 406_232_000 picoseconds.
-		Weight::from_parts(415_214_000, 3495)
+		// Proof size: measured `438`, estimated `3495` bytes.
+		// Fastest run: 411_469_000 picoseconds.
+		Weight::from_parts(429_315_000, 3495)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn revoke_institution() -> Weight {
-		// Proof size: measured `271`, estimated `21220` bytes.
-		// Fastest run: 298_952_000 picoseconds.
-		Weight::from_parts(350_198_000, 21220)
+		// Proof size: measured `308`, estimated `21220` bytes.
+		// Fastest run: 337_600_000 picoseconds.
+		Weight::from_parts(371_920_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,18 +93,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn force_close_request() -> Weight {
-		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_073_669_000 picoseconds.
-		Weight::from_parts(1_156_501_000, 9658)
+		// Proof size: measured `6587`, estimated `9658` bytes.
+		// Fastest run: 1_082_282_000 picoseconds.
+		Weight::from_parts(1_146_787_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn approve_institution() -> Weight {
-		// Proof size: measured `204`, estimated `21220` bytes.
-		// Fastest run: 267_356_000 picoseconds.
-		Weight::from_parts(273_265_000, 21220)
+		// Proof size: measured `241`, estimated `21220` bytes.
+		// Fastest run: 292_613_000 picoseconds.
+		Weight::from_parts(307_896_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -114,10 +114,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_institution(c: u32, ) -> Weight {
-		// Proof size: measured `295`, estimated `21220` bytes.
-		// Fastest run: 118_024_453_000 picoseconds.
-		Weight::from_parts(120_952_277_093, 21220)
-			.saturating_add(Weight::from_parts(698_260_709_572, 0).saturating_mul(c.into()))
+		// Proof size: measured `332`, estimated `21220` bytes.
+		// Fastest run: 118_912_387_000 picoseconds.
+		Weight::from_parts(120_083_892_250, 21220)
+			.saturating_add(Weight::from_parts(690_403_568_250, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -128,18 +128,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_holder_key(c: u32, ) -> Weight {
 		// Proof size: measured `54`, estimated `3509` bytes.
-		// Fastest run: 117_615_737_000 picoseconds.
-		Weight::from_parts(119_311_761_281, 3509)
-			.saturating_add(Weight::from_parts(702_466_822_552, 0).saturating_mul(c.into()))
+		// Fastest run: 118_357_105_000 picoseconds.
+		Weight::from_parts(119_410_941_437, 3509)
+			.saturating_add(Weight::from_parts(690_907_293_395, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Indicators` (r:1 w:1)
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn set_indicator_min_width() -> Weight {
-		// Proof size: measured `484`, estimated `3591` bytes.
-		// Fastest run: 306_884_000 picoseconds.
-		Weight::from_parts(315_637_000, 3591)
+		// Proof size: measured `521`, estimated `3591` bytes.
+		// Fastest run: 314_485_000 picoseconds.
+		Weight::from_parts(324_049_000, 3591)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -147,8 +147,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
 		// Proof size: measured `0`, estimated `0` bytes.
-		// Fastest run: 191_934_000 picoseconds.
-		Weight::from_parts(197_112_000, 0)
+		// Fastest run: 192_404_000 picoseconds.
+		Weight::from_parts(199_355_000, 0)
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
@@ -167,10 +167,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn create_request(c: u32, ) -> Weight {
-		// Proof size: measured `34180`, estimated `21220` bytes.
-		// Fastest run: 23_202_391_000 picoseconds.
-		Weight::from_parts(3_437_787_660, 21220)
-			.saturating_add(Weight::from_parts(21_024_282_179, 0).saturating_mul(c.into()))
+		// Proof size: measured `34217`, estimated `21220` bytes.
+		// Fastest run: 23_583_334_000 picoseconds.
+		Weight::from_parts(5_383_308_236, 21220)
+			.saturating_add(Weight::from_parts(20_378_503_792, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((90_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -194,10 +194,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::NextSessionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_eligibility(c: u32, ) -> Weight {
-		// Proof size: measured `2179`, estimated `21220` bytes.
-		// Fastest run: 6_066_178_000 picoseconds.
-		Weight::from_parts(2_883_251_264, 21220)
-			.saturating_add(Weight::from_parts(3_418_283_397, 0).saturating_mul(c.into()))
+		// Proof size: measured `2216`, estimated `21220` bytes.
+		// Fastest run: 6_146_577_000 picoseconds.
+		Weight::from_parts(2_750_929_126, 21220)
+			.saturating_add(Weight::from_parts(3_494_210_210, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -219,10 +219,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		// Proof size: measured `5447`, estimated `20961` bytes.
-		// Fastest run: 55_589_977_000 picoseconds.
-		Weight::from_parts(34_565_498_927, 20961)
-			.saturating_add(Weight::from_parts(23_651_013_306, 0).saturating_mul(c.into()))
+		// Proof size: measured `5484`, estimated `20961` bytes.
+		// Fastest run: 55_731_776_000 picoseconds.
+		Weight::from_parts(34_400_451_628, 20961)
+			.saturating_add(Weight::from_parts(23_916_868_938, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -244,10 +244,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		// Proof size: measured `18251`, estimated `20961` bytes.
-		// Fastest run: 234_466_072_000 picoseconds.
-		Weight::from_parts(151_209_848_227, 20961)
-			.saturating_add(Weight::from_parts(91_801_274_509, 0).saturating_mul(c.into()))
+		// Proof size: measured `18288`, estimated `20961` bytes.
+		// Fastest run: 234_384_993_000 picoseconds.
+		Weight::from_parts(152_685_457_147, 20961)
+			.saturating_add(Weight::from_parts(90_545_981_735, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -265,10 +265,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Component `g` ranges over `[1, 88]`.
 	fn submit_comparison(g: u32, ) -> Weight {
-		// Proof size: measured `5357`, estimated `919709` bytes.
-		// Fastest run: 41_262_942_000 picoseconds.
-		Weight::from_parts(55_119_440_458, 919709)
-			.saturating_add(Weight::from_parts(3_557_512_270, 0).saturating_mul(g.into()))
+		// Proof size: measured `5394`, estimated `919709` bytes.
+		// Fastest run: 41_386_955_000 picoseconds.
+		Weight::from_parts(57_157_323_157, 919709)
+			.saturating_add(Weight::from_parts(3_448_173_044, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -286,10 +286,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Component `g` ranges over `[1, 44]`.
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		// Proof size: measured `18166`, estimated `919709` bytes.
-		// Fastest run: 284_355_121_000 picoseconds.
-		Weight::from_parts(328_420_385_275, 919709)
-			.saturating_add(Weight::from_parts(25_916_233_290, 0).saturating_mul(g.into()))
+		// Proof size: measured `18203`, estimated `919709` bytes.
+		// Fastest run: 283_519_574_000 picoseconds.
+		Weight::from_parts(319_524_114_166, 919709)
+			.saturating_add(Weight::from_parts(25_050_546_702, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -306,9 +306,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
-		// Proof size: measured `24380`, estimated `21220` bytes.
-		// Fastest run: 2_770_481_000 picoseconds.
-		Weight::from_parts(2_901_735_000, 21220)
+		// Proof size: measured `24417`, estimated `21220` bytes.
+		// Fastest run: 2_766_965_000 picoseconds.
+		Weight::from_parts(2_858_110_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -319,9 +319,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn close_request() -> Weight {
-		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_094_139_000 picoseconds.
-		Weight::from_parts(1_175_650_000, 9658)
+		// Proof size: measured `6587`, estimated `9658` bytes.
+		// Fastest run: 1_096_623_000 picoseconds.
+		Weight::from_parts(1_158_665_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -332,9 +332,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn clean_up_request() -> Weight {
-		// Proof size: measured `6550`, estimated `9658` bytes.
-		// Fastest run: 1_034_702_000 picoseconds.
-		Weight::from_parts(1_090_384_000, 9658)
+		// Proof size: measured `6587`, estimated `9658` bytes.
+		// Fastest run: 1_057_796_000 picoseconds.
+		Weight::from_parts(1_106_177_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -349,9 +349,26 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn clean_up_session() -> Weight {
-		// Proof size: measured `6851`, estimated `9658` bytes.
-		// Fastest run: 1_276_740_000 picoseconds.
-		Weight::from_parts(1_363_528_000, 9658)
+		// Proof size: measured `6888`, estimated `9658` bytes.
+		// Fastest run: 1_282_317_000 picoseconds.
+		Weight::from_parts(1_369_828_000, 9658)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+	}
+	/// Storage: `MedicalSharing::Sessions` (r:1 w:1)
+	/// Proof: `MedicalSharing::Sessions` (`max_values`: None, `max_size`: Some(506), added: 2981, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::Requests` (r:1 w:1)
+	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
+	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
+	fn withdraw_session() -> Weight {
+		// Proof size: measured `6888`, estimated `9658` bytes.
+		// Fastest run: 1_330_830_000 picoseconds.
+		Weight::from_parts(1_385_431_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -360,128 +377,123 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionByParticipant` (r:1 w:1)
 	/// Proof: `MedicalSharing::SessionByParticipant` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	fn prune_session() -> Weight {
-		// Proof size: measured `752`, estimated `3971` bytes.
-		// Fastest run: 418_009_000 picoseconds.
-		Weight::from_parts(454_242_000, 3971)
+		// Proof size: measured `789`, estimated `3971` bytes.
+		// Fastest run: 430_898_000 picoseconds.
+		Weight::from_parts(457_257_000, 3971)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
-	}
-	fn withdraw_session() -> Weight {
-		Weight::from_parts(1_363_528_000, 9658)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
 }
 
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_indicator() -> Weight {
-		Weight::from_parts(415_214_000, 3495)
+		Weight::from_parts(429_315_000, 3495)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn revoke_institution() -> Weight {
-		Weight::from_parts(350_198_000, 21220)
+		Weight::from_parts(371_920_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_close_request() -> Weight {
-		Weight::from_parts(1_156_501_000, 9658)
+		Weight::from_parts(1_146_787_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn approve_institution() -> Weight {
-		Weight::from_parts(273_265_000, 21220)
+		Weight::from_parts(307_896_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_institution(c: u32, ) -> Weight {
-		Weight::from_parts(120_952_277_093, 21220)
-			.saturating_add(Weight::from_parts(698_260_709_572, 0).saturating_mul(c.into()))
+		Weight::from_parts(120_083_892_250, 21220)
+			.saturating_add(Weight::from_parts(690_403_568_250, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_holder_key(c: u32, ) -> Weight {
-		Weight::from_parts(119_311_761_281, 3509)
-			.saturating_add(Weight::from_parts(702_466_822_552, 0).saturating_mul(c.into()))
+		Weight::from_parts(119_410_941_437, 3509)
+			.saturating_add(Weight::from_parts(690_907_293_395, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_indicator_min_width() -> Weight {
-		Weight::from_parts(315_637_000, 3591)
+		Weight::from_parts(324_049_000, 3591)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(197_112_000, 0)
+		Weight::from_parts(199_355_000, 0)
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn create_request(c: u32, ) -> Weight {
-		Weight::from_parts(3_437_787_660, 21220)
-			.saturating_add(Weight::from_parts(21_024_282_179, 0).saturating_mul(c.into()))
+		Weight::from_parts(5_383_308_236, 21220)
+			.saturating_add(Weight::from_parts(20_378_503_792, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((90_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 235225).saturating_mul(c.into()))
 	}
 	fn submit_eligibility(c: u32, ) -> Weight {
-		Weight::from_parts(2_883_251_264, 21220)
-			.saturating_add(Weight::from_parts(3_418_283_397, 0).saturating_mul(c.into()))
+		Weight::from_parts(2_750_929_126, 21220)
+			.saturating_add(Weight::from_parts(3_494_210_210, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		Weight::from_parts(34_565_498_927, 20961)
-			.saturating_add(Weight::from_parts(23_651_013_306, 0).saturating_mul(c.into()))
+		Weight::from_parts(34_400_451_628, 20961)
+			.saturating_add(Weight::from_parts(23_916_868_938, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		Weight::from_parts(151_209_848_227, 20961)
-			.saturating_add(Weight::from_parts(91_801_274_509, 0).saturating_mul(c.into()))
+		Weight::from_parts(152_685_457_147, 20961)
+			.saturating_add(Weight::from_parts(90_545_981_735, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_comparison(g: u32, ) -> Weight {
-		Weight::from_parts(55_119_440_458, 919709)
-			.saturating_add(Weight::from_parts(3_557_512_270, 0).saturating_mul(g.into()))
+		Weight::from_parts(57_157_323_157, 919709)
+			.saturating_add(Weight::from_parts(3_448_173_044, 0).saturating_mul(g.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		Weight::from_parts(328_420_385_275, 919709)
-			.saturating_add(Weight::from_parts(25_916_233_290, 0).saturating_mul(g.into()))
+		Weight::from_parts(319_524_114_166, 919709)
+			.saturating_add(Weight::from_parts(25_050_546_702, 0).saturating_mul(g.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(2_901_735_000, 21220)
+		Weight::from_parts(2_858_110_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_request() -> Weight {
-		Weight::from_parts(1_175_650_000, 9658)
+		Weight::from_parts(1_158_665_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_request() -> Weight {
-		Weight::from_parts(1_090_384_000, 9658)
+		Weight::from_parts(1_106_177_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_session() -> Weight {
-		Weight::from_parts(1_363_528_000, 9658)
+		Weight::from_parts(1_369_828_000, 9658)
+			.saturating_add(ParityDbWeight::get().reads(4_u64))
+			.saturating_add(ParityDbWeight::get().writes(5_u64))
+	}
+	fn withdraw_session() -> Weight {
+		Weight::from_parts(1_385_431_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn prune_session() -> Weight {
-		Weight::from_parts(454_242_000, 3971)
+		Weight::from_parts(457_257_000, 3971)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
-	}
-	fn withdraw_session() -> Weight {
-		Weight::from_parts(1_363_528_000, 9658)
-			.saturating_add(ParityDbWeight::get().reads(4_u64))
-			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 }
