@@ -114,6 +114,16 @@ pub enum Command {
 		#[arg(long)]
 		session: u64,
 	},
+	/// Serve a local web portal for the signer (prints its URL with a one-time access token).
+	Serve {
+		/// Address to listen on; port 0 picks a free one.
+		#[arg(long, default_value = "127.0.0.1:0")]
+		listen: std::net::SocketAddr,
+		/// Allow an address other than loopback (anyone who can reach it and has the token acts
+		/// with the signer's keys).
+		#[arg(long)]
+		allow_remote: bool,
+	},
 	/// Run one complete session on a development chain (Bob institution, Charlie holder).
 	Demo,
 	/// Prepare a whole session's payloads as JSON for polkadot-js (see docs/POLKADOT_JS.md).
@@ -198,17 +208,14 @@ pub enum CliError {
 	Signer(#[from] SignerError),
 	#[error("cannot start the async runtime: {0}")]
 	Runtime(std::io::Error),
+	#[error(transparent)]
+	Serve(#[from] crate::serve::ServeError),
 }
 
 impl CliError {
 	fn kind(&self) -> Option<&str> {
 		match self {
-			CliError::Op(OpError::Chain(chain)) => chain.pallet_error(),
-			CliError::Op(OpError::NotEligible { .. }) => Some("NotEligible"),
-			CliError::Op(OpError::Withdrawn { .. }) => Some("Withdrawn"),
-			CliError::Op(OpError::AlreadyCompared { .. }) => Some("AlreadyCompared"),
-			CliError::Op(OpError::NotSessionHolder { .. }) => Some("NotSessionHolder"),
-			CliError::Op(OpError::NotRequestInstitution { .. }) => Some("NotRequestInstitution"),
+			CliError::Op(op) => op.kind(),
 			_ => None,
 		}
 	}
@@ -519,6 +526,24 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 			let signer = signer(g)?;
 			let report = ops::withdraw(&ctx, &signer, *session).await?;
 			print(json, &report, |r| step_text(&format!("session {session} withdrawn (deposit released)"), r));
+		},
+		Command::Serve { listen, allow_remote } => {
+			// Refuse a wrong address before connecting to anything.
+			crate::serve::check_listen(*listen, *allow_remote)?;
+			let portal = std::sync::Arc::new(crate::serve::Portal { ctx: context(g).await?, signer: signer(g)?, token: crate::serve::new_token() });
+			let token = portal.token.clone();
+			crate::serve::serve(portal, *listen, *allow_remote, |bound| {
+				let url = format!("http://{bound}/?token={token}");
+				if json {
+					println!("{}", serde_json::json!({ "url": url }));
+				} else {
+					println!("MedShare portal: {url}\n(open it in a browser on this machine; Ctrl-C stops it)");
+				}
+				// Scripts read the URL as soon as it is printed.
+				use std::io::Write;
+				let _ = std::io::stdout().flush();
+			})
+			.await?;
 		},
 		Command::Demo => {
 			let ctx = context(g).await?;

@@ -9,6 +9,7 @@
 //!   [`history`]: the holder's sessions.
 //! - [`state`]: the local secret state; [`signer`]: sr25519 signers.
 //! - [`export`]: a whole session's payloads as JSON, for polkadot-js.
+//! - [`serve`]: the local web portal (`medshare serve`).
 //! - [`cli`]: the `medshare` command line.
 
 pub mod chain;
@@ -24,6 +25,7 @@ pub mod progress;
 pub mod registry;
 pub mod report;
 pub mod request_file;
+pub mod serve;
 pub mod signer;
 pub mod state;
 pub mod watch;

@@ -97,6 +97,23 @@ pub enum OpError {
 	ComparisonRefused { session_id: u64, error: String },
 }
 
+impl OpError {
+	/// A name for scripts and pages (`kind` in JSON errors): the pallet error's, or the
+	/// client's own for the refusals a caller may want to tell apart.
+	pub fn kind(&self) -> Option<&str> {
+		match self {
+			OpError::Chain(chain) => chain.pallet_error(),
+			OpError::NotEligible { .. } => Some("NotEligible"),
+			OpError::Withdrawn { .. } => Some("Withdrawn"),
+			OpError::AlreadyCompared { .. } => Some("AlreadyCompared"),
+			OpError::NotSessionHolder { .. } => Some("NotSessionHolder"),
+			OpError::NotRequestInstitution { .. } => Some("NotRequestInstitution"),
+			OpError::Import(_) => Some("Import"),
+			_ => None,
+		}
+	}
+}
+
 /// Everything a step needs besides its signer.
 #[derive(Clone)]
 pub struct Context {

@@ -1,0 +1,166 @@
+//! `medshare serve` against a real `--dev --tmp` node: the one-time token guards every route,
+//! the server refuses a non-loopback address without `--allow-remote`, and the routes answer
+//! with the library's own results (the registry in words, an uploaded FHIR bundle imported,
+//! a file that is not FHIR refused with its message). Then a whole session through two portals,
+//! Bob's and Charlie's, each with its own state directory: the institution's -1/0/1 equal the
+//! plaintext's, and its report and chart count them. Browser tests of the pages come with the
+//! pages themselves (issue 17).
+
+mod support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use serde_json::Value;
+use support::{expected_outcomes, reported_outcomes, sample, start_dev_node};
+
+/// A running `medshare serve` and the URL it printed.
+struct Served {
+	child: Child,
+	base: String,
+	token: String,
+}
+
+impl Drop for Served {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+fn serve(url: &str, state: &std::path::Path, suri: &str) -> Served {
+	let mut child = Command::new(env!("CARGO_BIN_EXE_medshare"))
+		.args(["--url", url, "--state-dir"])
+		.arg(state)
+		.args(["--json", "--quiet", "--suri", suri, "serve"])
+		.stdout(Stdio::piped())
+		.stderr(Stdio::inherit())
+		.spawn()
+		.expect("medshare serve starts");
+	let mut line = String::new();
+	BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the portal prints its URL");
+	let printed: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line:?}: {e}"));
+	let url = printed["url"].as_str().expect("a url").to_string();
+	let (base, token) = url.split_once("/?token=").expect("the URL carries the token");
+	assert!(base.starts_with("http://127.0.0.1:"), "{url}");
+	Served { child, base: base.to_string(), token: token.to_string() }
+}
+
+/// Status and JSON body of a GET (or of a POST with `body`), with `token` in the header.
+fn call(served: &Served, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
+	let url = format!("{}{path}", served.base);
+	let request = match body {
+		Some(_) => ureq::post(&url),
+		None => ureq::get(&url),
+	};
+	let request = match token {
+		Some(token) => request.set("x-medshare-token", token),
+		None => request,
+	};
+	let response = match body {
+		Some(body) => request.send_string(body),
+		None => request.call(),
+	};
+	let response = match response {
+		Ok(response) => response,
+		Err(ureq::Error::Status(_, response)) => response,
+		Err(e) => panic!("{url}: {e}"),
+	};
+	let status = response.status();
+	let text = response.into_string().expect("a body");
+	(status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
+#[test]
+fn the_portal_answers_only_with_its_token_on_loopback_and_drives_a_session() {
+	// Refused before it connects to anything.
+	let refused = Command::new(env!("CARGO_BIN_EXE_medshare"))
+		.args(["--suri", "//Charlie", "serve", "--listen", "0.0.0.0:0"])
+		.output()
+		.expect("medshare runs");
+	assert!(!refused.status.success());
+	let stderr = String::from_utf8_lossy(&refused.stderr);
+	assert!(stderr.contains("refusing to listen on 0.0.0.0:0") && stderr.contains("--allow-remote"), "{stderr}");
+
+	let node = start_dev_node();
+	let state = tempfile::tempdir().unwrap();
+	let url = format!("ws://127.0.0.1:{}", node.rpc_port);
+	let served = serve(&url, state.path(), "//Charlie");
+
+	// Without the token, or with another, nothing is answered: the page, the API.
+	for path in ["/", "/api/whoami", "/api/registry"] {
+		let (status, body) = call(&served, path, None, None);
+		assert_eq!(status, 401, "{path}: {body}");
+		assert_eq!(body["kind"], "Unauthorized", "{path}: {body}");
+		let wrong = "0".repeat(served.token.len());
+		assert_eq!(call(&served, path, Some(&wrong), None).0, 401, "{path}");
+		assert_eq!(call(&served, path, Some(&served.token[..served.token.len() - 1]), None).0, 401, "{path}");
+	}
+	// The token in the query, as the printed URL has it, opens the page.
+	let page = ureq::get(&format!("{}/?token={}", served.base, served.token)).call().expect("the page");
+	assert!(page.header("content-security-policy").is_some_and(|p| p.contains("default-src 'self'")));
+	assert!(page.into_string().unwrap().contains("<title>MedShare portal</title>"));
+
+	// With it, the library's results.
+	let token = Some(served.token.as_str());
+	let (status, me) = call(&served, "/api/whoami", token, None);
+	assert_eq!((status, me["account"].as_str()), (200, Some("5FLSigC9HGRKVhB9FiEo4Y3koPsNmBmLJbpXg2mp1hXcS59Y")), "{me}");
+	let (status, registry) = call(&served, "/api/registry", token, None);
+	assert_eq!(status, 200);
+	assert!(registry.as_array().unwrap().iter().any(|e| e["code"] == "8310-5" && e["name"] == "Body temperature"), "{registry}");
+	let (status, requests) = call(&served, "/api/requests", token, None);
+	assert_eq!((status, requests), (200, serde_json::json!([])));
+	let (status, history) = call(&served, "/api/history", token, None);
+	assert_eq!((status, history), (200, serde_json::json!([])));
+
+	// An uploaded FHIR bundle is imported into the holder's state; a file that is not FHIR is
+	// refused with the importer's message, and nothing is written.
+	let bundle = std::fs::read_to_string(sample("holder-bundle.json")).unwrap();
+	let (status, imported) = call(&served, "/api/import", token, Some(&bundle));
+	assert_eq!(status, 200, "{imported}");
+	let temperature = imported["values"].as_array().unwrap().iter().find(|v| v["code"] == "8310-5").expect("temperature");
+	assert_eq!(temperature["unit"], "Cel", "{temperature}");
+	let (status, refused) = call(&served, "/api/import", token, Some("{\"resourceType\": \"Patient\"}"));
+	assert_eq!((status, refused["kind"].as_str()), (400, Some("Import")), "{refused}");
+	assert!(refused["error"].as_str().unwrap().contains("the bundle cannot be imported"), "{refused}");
+
+	// A whole session through two portals, one per party.
+	let bob_state = tempfile::tempdir().unwrap();
+	let bob = serve(&url, bob_state.path(), "//Bob");
+	let as_bob = Some(bob.token.as_str());
+	let ok = |served: &Served, path: &str, token: Option<&str>, body: Option<&str>| {
+		let (status, value) = call(served, path, token, body);
+		assert_eq!(status, 200, "{path}: {value}");
+		value
+	};
+	ok(&bob, "/api/keygen", as_bob, Some(""));
+	ok(&bob, "/api/institution/register", as_bob, Some("portal test institution"));
+	let request_file = std::fs::read_to_string(sample("request.json")).unwrap();
+	let request_id = ok(&bob, "/api/institution/request", as_bob, Some(&request_file))["request_id"].as_u64().unwrap();
+	let (_, listed) = call(&served, "/api/requests", token, None);
+	let names: Vec<&str> = listed[0]["indicators"].as_array().unwrap().iter().map(|i| i["name"].as_str().unwrap()).collect();
+	assert!(names.contains(&"Body temperature"), "the holder sees the indicators in words: {listed}");
+
+	ok(&served, "/api/keygen", token, Some(""));
+	let session_id = ok(&served, &format!("/api/holder/join/{request_id}"), token, Some(""))["session_id"].as_u64().unwrap();
+	ok(&served, &format!("/api/holder/submit-data/{session_id}"), token, Some(""));
+	ok(&bob, &format!("/api/institution/compare/{session_id}"), as_bob, Some(""));
+	let answered = ok(&served, &format!("/api/holder/answer/{session_id}"), token, Some(""));
+	let results = ok(&bob, &format!("/api/institution/results/{session_id}"), as_bob, None);
+	assert_eq!(reported_outcomes(&results), expected_outcomes(&registry));
+	assert_eq!(answered["outcomes"], results["outcomes"]);
+	let report = ok(&bob, &format!("/api/report/{request_id}"), as_bob, None);
+	assert_eq!(report["holders"], 1, "{report}");
+	let chart = ureq::get(&format!("{}/api/report/{request_id}/chart.svg", bob.base))
+		.set("x-medshare-token", &bob.token)
+		.call()
+		.expect("the chart");
+	assert_eq!(chart.content_type(), "image/svg+xml");
+	assert!(chart.into_string().unwrap().starts_with("<svg"));
+	let history = ok(&served, "/api/history", token, None);
+	assert_eq!(history[0]["state"], "Completed", "{history}");
+	// Charlie's portal cannot report on Bob's request: its state has no ranges of it.
+	let (status, refused) = call(&served, &format!("/api/report/{request_id}"), token, None);
+	assert_ne!(status, 200, "{refused}");
+	node.stop();
+}
