@@ -34,7 +34,7 @@ pub enum ChainError {
 	Dispatch(String),
 	#[error("the transaction pool refused the transaction: {0}. Does the account exist and hold enough funds for fees?")]
 	Rejected(String),
-	#[error("talking to the node failed: {0}")]
+	#[error("talking to the node failed: {0}. Is the node still running and reachable at the --url given?")]
 	Rpc(String),
 	#[error("cannot decode {what} from the chain: {error}. Is this client built for this runtime?")]
 	Decode { what: String, error: String },

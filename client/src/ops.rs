@@ -102,6 +102,7 @@ impl OpError {
 	/// client's own for the refusals a caller may want to tell apart.
 	pub fn kind(&self) -> Option<&str> {
 		match self {
+			OpError::Chain(ChainError::Connect { .. } | ChainError::Rpc(_)) => Some("NodeUnreachable"),
 			OpError::Chain(chain) => chain.pallet_error(),
 			OpError::NotEligible { .. } => Some("NotEligible"),
 			OpError::Withdrawn { .. } => Some("Withdrawn"),

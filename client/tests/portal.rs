@@ -162,5 +162,11 @@ fn the_portal_answers_only_with_its_token_on_loopback_and_drives_a_session() {
 	// Charlie's portal cannot report on Bob's request: its state has no ranges of it.
 	let (status, refused) = call(&served, &format!("/api/report/{request_id}"), token, None);
 	assert_ne!(status, 200, "{refused}");
+
+	// The node goes away: the page is told so, in words, and the portal keeps running.
 	node.stop();
+	let (status, gone) = call(&served, "/api/requests", token, None);
+	assert_eq!((status, gone["kind"].as_str()), (502, Some("NodeUnreachable")), "{gone}");
+	assert!(gone["error"].as_str().unwrap().contains("Is the node still running"), "{gone}");
+	assert_eq!(call(&served, "/api/whoami", token, None).0, 200, "the portal itself still answers");
 }
