@@ -590,13 +590,9 @@ impl Chain {
 		self.submit_waiting(call, signer, self.wait).await
 	}
 
-	/// [`Chain::submit`], waiting for finality whatever [`Chain::wait`] says: for a step whose
-	/// outcome a party acts on.
-	pub async fn submit_final(&self, call: &Call, signer: &subxt_signer::sr25519::Keypair) -> Result<Included, ChainError> {
-		self.submit_waiting(call, signer, Wait::Finality).await
-	}
-
-	async fn submit_waiting(
+	/// [`Chain::submit`], waiting as `wait` says whatever [`Chain::wait`] says: finality for a
+	/// step whose outcome a party acts on.
+	pub async fn submit_waiting(
 		&self,
 		call: &Call,
 		signer: &subxt_signer::sr25519::Keypair,

@@ -79,9 +79,9 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 		let registry = ctx.chain.registry().await?;
 		let imported = ops::import(&ctx.state, &charlie, &registry, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
 		let holder_key = ops::register_holder_key(ctx, &charlie).await?;
-		Ok::<_, OpError>((imported, holder_key))
+		Ok::<_, OpError>((registry, imported, holder_key))
 	};
-	let ((registered, request), (imported, holder_key)) = tokio::try_join!(institution_side, holder_side)?;
+	let ((registered, request), (registry, imported, holder_key)) = tokio::try_join!(institution_side, holder_side)?;
 	match registered {
 		Some(registered) => step(
 			"Bob",
@@ -139,7 +139,7 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 	// After the session: a second holder who changes her mind, then each side's overview.
 	let dave = Signer::from_uri("//Dave").expect("a development URI");
 	ops::keygen(&ctx.state, ctx.progress, &dave, false, true)?;
-	ops::import(&ctx.state, &dave, &ctx.chain.registry().await?, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
+	ops::import(&ctx.state, &dave, &registry, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
 	ops::register_holder_key(ctx, &dave).await?;
 	let dave_joined = ops::join(ctx, &dave, request.request_id).await?;
 	step("Dave", format!("proved eligibility and opened session {} (submit_eligibility)", dave_joined.session_id), Some(dave_joined.block));

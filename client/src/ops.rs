@@ -250,10 +250,7 @@ async fn submit_waiting(ctx: &Context, signer: &Signer, call: Call, wait: Wait) 
 		Wait::Finality => "a finalized block",
 	};
 	let spinner = ctx.progress.spinner(format!("{} submitted, waiting for {until}", call.name()));
-	let result = match wait {
-		Wait::Inclusion => ctx.chain.submit(&call, &signer.keypair).await,
-		Wait::Finality => ctx.chain.submit_final(&call, &signer.keypair).await,
-	};
+	let result = ctx.chain.submit_waiting(&call, &signer.keypair, wait).await;
 	spinner.finish_and_clear();
 	Ok(result?)
 }
