@@ -34,6 +34,10 @@ pub enum ChainError {
 	Dispatch(String),
 	#[error("the transaction pool refused the transaction: {0}. Does the account exist and hold enough funds for fees?")]
 	Rejected(String),
+	#[error("the node at {url} is on the wrong chain: {reason}. Point --url at the MedShare node you mean (./scripts/run.sh starts one on ws://127.0.0.1:9944)")]
+	WrongChain { url: String, reason: String },
+	#[error("the blocks are full right now, so the node did not take the transaction ({0}). Nothing was sent; try the step again in a few blocks")]
+	BlockFull(String),
 	#[error("talking to the node failed: {0}. Is the node still running and reachable at the --url given?")]
 	Rpc(String),
 	#[error("cannot decode {what} from the chain: {error}. Is this client built for this runtime?")]
@@ -49,6 +53,25 @@ impl ChainError {
 			ChainError::Pallet { error, .. } => Some(error),
 			_ => None,
 		}
+	}
+}
+
+/// A refusal by the transaction pool, told apart when it means the blocks are full: the
+/// runtime's `ExhaustsResources` ("would exhaust the block limits") or a full pool.
+fn pool_refusal(message: String) -> ChainError {
+	const FULL: [&str; 3] = ["exhaust the block limits", "ExhaustsResources", "Transaction pool is full"];
+	if FULL.iter().any(|sign| message.contains(sign)) {
+		ChainError::BlockFull(message)
+	} else {
+		ChainError::Rejected(message)
+	}
+}
+
+/// Refuses metadata without the sharing pallet: the node runs another chain.
+fn require_medshare(metadata: &subxt::Metadata) -> Result<(), String> {
+	match metadata.pallet_by_name(PALLET) {
+		Some(_) => Ok(()),
+		None => Err(format!("its runtime has no {PALLET} pallet, so it is not a MedShare chain")),
 	}
 }
 
@@ -152,7 +175,7 @@ fn submission_error(error: TransactionFinalizedSuccessError) -> ChainError {
 	match error {
 		TransactionFinalizedSuccessError::SuccessError(TransactionEventsError::ExtrinsicFailed(dispatch)) =>
 			dispatch_error(dispatch),
-		TransactionFinalizedSuccessError::FinalizationError(e) => ChainError::Rejected(e.to_string()),
+		TransactionFinalizedSuccessError::FinalizationError(e) => pool_refusal(e.to_string()),
 		other => rpc(other),
 	}
 }
@@ -379,12 +402,26 @@ pub struct Chain {
 
 type At = OnlineClientAtBlock<ChainConfig>;
 
+/// The runtime's block time when its genesis chose none (`medshare_runtime::SLOT_DURATION`).
+const DEFAULT_BLOCK_MS: u64 = 6_000;
+
+/// Where the chain stands in time.
+#[derive(Clone, Copy, Debug, serde::Serialize)]
+pub struct Clock {
+	/// The number of the block reads start from.
+	pub head: u64,
+	/// Milliseconds between blocks.
+	pub block_ms: u64,
+}
+
 impl Chain {
 	/// Connects over `ws://` or `wss://`; submissions wait for finality.
 	pub async fn connect(url: &str) -> Result<Chain, ChainError> {
 		let failed = |e: &dyn std::fmt::Display| ChainError::Connect { url: url.to_string(), error: e.to_string() };
 		let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await.map_err(|e| failed(&e))?;
 		let client = OnlineClient::<ChainConfig>::from_rpc_client(rpc.clone()).await.map_err(|e| failed(&e))?;
+		let head = client.at_current_block().await.map_err(|e| failed(&e))?;
+		require_medshare(head.metadata_ref()).map_err(|reason| ChainError::WrongChain { url: url.to_string(), reason })?;
 		Ok(Chain { client, rpc, url: url.to_string(), wait: Wait::Finality })
 	}
 
@@ -396,6 +433,24 @@ impl Chain {
 	/// The genesis hash, hex without 0x: names the chain in the state directory.
 	pub fn genesis(&self) -> String {
 		hex::encode(self.genesis_hash())
+	}
+
+	/// Refuses a node that now serves another chain than the one this client connected to (a
+	/// node restarted with another chain specification on the same address).
+	pub async fn same_chain(&self) -> Result<(), ChainError> {
+		let genesis: Option<subxt::utils::H256> =
+			self.rpc.request("chain_getBlockHash", subxt::rpcs::rpc_params![0]).await.map_err(rpc)?;
+		match genesis {
+			Some(genesis) if genesis.0 == self.genesis_hash() => Ok(()),
+			other => Err(ChainError::WrongChain {
+				url: self.url.clone(),
+				reason: format!(
+					"it now serves the chain with genesis {}, not 0x{} that this client connected to (was the node restarted with another chain?)",
+					other.map_or("(none)".to_string(), |g| format!("0x{}", hex::encode(g.0))),
+					self.genesis()
+				),
+			}),
+		}
 	}
 
 	/// The genesis hash, which key proofs are bound to.
@@ -444,6 +499,18 @@ impl Chain {
 	/// The number of the last finalized block.
 	pub async fn finalized_number(&self) -> Result<u64, ChainError> {
 		Ok(self.at_finalized().await?.block_number())
+	}
+
+	/// The head's number and the time between blocks, for pages that turn block numbers into
+	/// dates.
+	pub async fn clock(&self) -> Result<Clock, ChainError> {
+		let at = self.at_head().await?;
+		let address = subxt::dynamic::storage::<(), Value>("BlockTime", "SlotDuration");
+		let block_ms = match at.storage().try_fetch(address, ()).await.map_err(rpc)? {
+			Some(value) => scale(value.bytes(), "the slot duration")?,
+			None => DEFAULT_BLOCK_MS,
+		};
+		Ok(Clock { head: at.block_number(), block_ms })
 	}
 
 	/// The whole indicator registry, ordered by id.
@@ -608,7 +675,7 @@ impl Chain {
 			.tx()
 			.sign_and_submit_then_watch_default(&payload, signer)
 			.await
-			.map_err(|e| ChainError::Rejected(e.to_string()))?;
+			.map_err(|e| pool_refusal(e.to_string()))?;
 		let failed = |e| submission_error(TransactionFinalizedSuccessError::FinalizationError(e));
 		let status_failed = |e: subxt::error::TransactionStatusError| failed(e.into());
 		let (in_block, finalized) = loop {
@@ -939,6 +1006,23 @@ mod tests {
 		let whole = [part(0, &[b"a0", b"b0", b"a1", b"b1", b"a2", b"b2"], b"W")];
 		assert_eq!(assemble_parts(&whole, 0, 3, expected, Vec::new(), Vec::new()).map(|(_, p)| p), Some(b"W".to_vec()));
 	}
+
+	#[test]
+	fn full_blocks_are_told_apart_from_other_refusals() {
+		// What a Substrate pool answers (author_submitAndWatchExtrinsic) for a transaction whose
+		// weight or length does not fit a block, and for a full pool.
+		for full in [
+			"Invalid Transaction: Transaction would exhaust the block limits",
+			"Rpc error: 1010: Invalid Transaction: ExhaustsResources",
+			"Rpc error: 1016: Immediately Dropped: Transaction pool is full",
+		] {
+			let error = pool_refusal(full.to_string());
+			assert!(matches!(error, ChainError::BlockFull(_)), "{full}");
+			assert!(error.to_string().contains("try the step again in a few blocks"), "{error}");
+		}
+		let error = pool_refusal("Rpc error: 1010: Invalid Transaction: Inability to pay some fees".to_string());
+		assert!(matches!(error, ChainError::Rejected(_)), "{error}");
+	}
 }
 
 /// The client reads the pallet's storage with the pallet's own types from `medshare-primitives`,
@@ -956,6 +1040,23 @@ mod drift {
 	use medshare_primitives::{BoundedVec, H256};
 
 	type Runtime = medshare_runtime::Runtime;
+
+	#[test]
+	fn a_node_without_the_sharing_pallet_runs_another_chain() {
+		use subxt::ext::frame_metadata::{RuntimeMetadata, RuntimeMetadataPrefixed};
+		assert_eq!(require_medshare(&runtime_metadata()), Ok(()));
+		let ours = sp_io::TestExternalities::default().execute_with(Runtime::metadata).encode();
+		let mut other: RuntimeMetadataPrefixed = codec::Decode::decode(&mut &ours[..]).expect("the runtime's metadata decodes");
+		match &mut other.1 {
+			RuntimeMetadata::V14(m) => m.pallets.retain(|p| p.name != PALLET),
+			RuntimeMetadata::V15(m) => m.pallets.retain(|p| p.name != PALLET),
+			RuntimeMetadata::V16(m) => m.pallets.retain(|p| p.name != PALLET),
+			_ => panic!("the runtime serves metadata V14 to V16"),
+		}
+		let other = subxt::Metadata::decode_from(&other.encode()).expect("the altered metadata decodes");
+		let reason = require_medshare(&other).unwrap_err();
+		assert!(reason.contains("no MedicalSharing pallet"), "{reason}");
+	}
 
 	fn runtime_metadata() -> subxt::Metadata {
 		// Some constants are read from state (the slot, chosen at genesis), as inside a node.

@@ -285,7 +285,7 @@ async fn context(global: &Global) -> Result<Context, OpError> {
 	Ok(Context {
 		chain: Chain::connect(&global.url).await?.waiting(global.wait),
 		state: StateDir::new(global.state_dir.clone().unwrap_or_else(default_state_dir)),
-		progress: Progress { enabled: !global.quiet && !global.json },
+		progress: Progress::terminal(!global.quiet && !global.json),
 		params_dir: global.params_dir.clone().unwrap_or_else(medshare_zk::setup::default_parameter_dir),
 	})
 }
@@ -296,7 +296,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 	match &cli.command {
 		Command::Keygen { force } => {
 			let state = StateDir::new(g.state_dir.clone().unwrap_or_else(default_state_dir));
-			let report = ops::keygen(&state, Progress { enabled: !g.quiet && !json }, &signer(g)?, *force, false)?;
+			let report = ops::keygen(&state, &Progress::terminal(!g.quiet && !json), &signer(g)?, *force, false)?;
 			print(json, &report, |r| {
 				format!("Paillier key pair of {} ({} bits) written to {}\npublic key hash 0x{}", r.account, r.bits, r.path, r.public_key_hash)
 			});
@@ -314,27 +314,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		},
 		Command::Requests => {
 			let ctx = context(g).await?;
-			let requests = ctx.chain.requests().await.map_err(OpError::from)?;
-			let registry = ctx.chain.registry().await.map_err(OpError::from)?;
-			let list: Vec<serde_json::Value> = requests
-				.iter()
-				.map(|(id, r)| {
-					serde_json::json!({
-						"request_id": id,
-						"institution": r.institution.to_string(),
-						"indicators": r.indicators.iter().map(|i| registry.iter().find(|e| e.id == i.id).map(|e| e.code.clone()).unwrap_or_else(|| i.id.to_string())).collect::<Vec<_>>(),
-						"status": r.status,
-						"expires_at": r.expires_at,
-						"open_sessions": r.open_sessions,
-					})
-				})
-				.collect();
+			let list = ops::requests(&ctx).await?;
 			print(json, &list, |l| {
 				let rows: Vec<Vec<String>> = l
 					.iter()
 					.map(|r| {
-						let codes: Vec<&str> = r["indicators"].as_array().map(|a| a.iter().filter_map(|c| c.as_str()).collect()).unwrap_or_default();
-						vec![r["request_id"].to_string(), r["institution"].as_str().unwrap_or("").to_string(), codes.join(" "), r["status"].as_str().unwrap_or("").to_string(), r["expires_at"].to_string(), r["open_sessions"].to_string()]
+						let codes: Vec<&str> = r.indicators.iter().map(|i| i.code.as_str()).collect();
+						vec![r.request_id.to_string(), r.institution.clone(), codes.join(" "), format!("{:?}", r.status), r.expires_at.to_string(), r.open_sessions.to_string()]
 					})
 					.collect();
 				table(&["request", "institution", "indicators", "status", "expires at", "open sessions"], &rows)
@@ -530,7 +516,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 		Command::Serve { listen, allow_remote } => {
 			// Refuse a wrong address before connecting to anything.
 			crate::serve::check_listen(*listen, *allow_remote)?;
-			let portal = std::sync::Arc::new(crate::serve::Portal { ctx: context(g).await?, signer: signer(g)?, token: crate::serve::new_token() });
+			let portal = std::sync::Arc::new(crate::serve::Portal::new(context(g).await?, signer(g)?));
 			let token = portal.token.clone();
 			crate::serve::serve(portal, *listen, *allow_remote, |bound| {
 				let url = format!("http://{bound}/?token={token}");

@@ -56,7 +56,7 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 	};
 
 	for (name, signer) in [("Bob", &bob), ("Charlie", &charlie)] {
-		let key = ops::keygen(&ctx.state, ctx.progress, signer, false, true)?;
+		let key = ops::keygen(&ctx.state, &ctx.progress, signer, false, true)?;
 		let how = if key.existing { "reused its" } else { "generated a" };
 		step(name, format!("{how} {}-bit Paillier key pair ({})", key.bits, key.path), None);
 	}
@@ -138,7 +138,7 @@ pub async fn run(ctx: &Context, mut on_step: impl FnMut(&DemoStep)) -> Result<De
 
 	// After the session: a second holder who changes her mind, then each side's overview.
 	let dave = Signer::from_uri("//Dave").expect("a development URI");
-	ops::keygen(&ctx.state, ctx.progress, &dave, false, true)?;
+	ops::keygen(&ctx.state, &ctx.progress, &dave, false, true)?;
 	ops::import(&ctx.state, &dave, &registry, "samples/holder-bundle.json", SAMPLE_BUNDLE)?;
 	ops::register_holder_key(ctx, &dave).await?;
 	let dave_joined = ops::join(ctx, &dave, request.request_id).await?;

@@ -85,8 +85,8 @@ fn registration_json(registration: &KeyRegistration) -> serde_json::Value {
 pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json::Value, OpError> {
 	let registry = ctx.chain.registry().await?;
 	let (request_id, session_id) = ctx.chain.next_ids().await?;
-	ops::keygen(&ctx.state, ctx.progress, input.institution, false, true)?;
-	ops::keygen(&ctx.state, ctx.progress, input.holder, false, true)?;
+	ops::keygen(&ctx.state, &ctx.progress, input.institution, false, true)?;
+	ops::keygen(&ctx.state, &ctx.progress, input.holder, false, true)?;
 	let institution_key = ops::load_keypair(&ctx.state, input.institution)?;
 	let holder_key = ops::load_keypair(&ctx.state, input.holder)?;
 	let genesis = ctx.chain.genesis();
@@ -117,7 +117,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 	session_secrets.session_id = session_id;
 
 	let values: Vec<u32> = session_secrets.values.iter().map(|(_, _, v)| *v).collect();
-	let encrypted = ops::encrypt_with_progress(ctx.progress, &holder_key, &values);
+	let encrypted = ops::encrypt_with_progress(&ctx.progress, &holder_key, &values);
 	let Call::SubmitEligibility { data_commitments, .. } = &eligibility.call else {
 		unreachable!("prepare_eligibility makes submit_eligibility")
 	};
@@ -128,7 +128,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 		session_id,
 	};
 	let link_proof = ops::prove_link(
-		ctx.progress,
+		&ctx.progress,
 		&holder_key,
 		context,
 		&values,

@@ -71,6 +71,8 @@ pub enum OpError {
 	NotSessionHolder { session_id: u64, holder: String, signer: String },
 	#[error("session {session_id} is already compared: the institution's comparison is on chain and you could open it, so withdrawing now is refused (it would let holders drop out after seeing where their values lie). Finish it with medshare holder result --session {session_id}, or let it expire")]
 	AlreadyCompared { session_id: u64 },
+	#[error("request {request_id} stopped taking new sessions after block #{expires_at}, and the chain is at #{head}; nothing was proven or sent. Ask its institution for a new request (medshare requests lists the open ones)")]
+	RequestExpired { request_id: u64, expires_at: u32, head: u64 },
 	#[error("session {session_id} is {state:?}; this step needs it {needed}")]
 	SessionState { session_id: u64, state: SessionState, needed: &'static str },
 	#[error("the institution {0} has no registered Paillier key; it must run medshare institution register")]
@@ -103,6 +105,9 @@ impl OpError {
 	pub fn kind(&self) -> Option<&str> {
 		match self {
 			OpError::Chain(ChainError::Connect { .. } | ChainError::Rpc(_)) => Some("NodeUnreachable"),
+			OpError::Chain(ChainError::WrongChain { .. }) => Some("WrongChain"),
+			OpError::Chain(ChainError::BlockFull(_)) => Some("BlockFull"),
+			OpError::RequestExpired { .. } => Some("RequestExpired"),
 			OpError::Chain(chain) => chain.pallet_error(),
 			OpError::NotEligible { .. } => Some("NotEligible"),
 			OpError::Withdrawn { .. } => Some("Withdrawn"),
@@ -110,6 +115,7 @@ impl OpError {
 			OpError::NotSessionHolder { .. } => Some("NotSessionHolder"),
 			OpError::NotRequestInstitution { .. } => Some("NotRequestInstitution"),
 			OpError::Import(_) => Some("Import"),
+			OpError::RequestFile(_) => Some("RequestFile"),
 			_ => None,
 		}
 	}
@@ -155,7 +161,7 @@ pub struct KeygenReport {
 
 /// Generates a Paillier key pair for the signer's account (or keeps the existing one when
 /// `reuse` is set).
-pub fn keygen(state: &StateDir, progress: Progress, signer: &Signer, force: bool, reuse: bool) -> Result<KeygenReport, OpError> {
+pub fn keygen(state: &StateDir, progress: &Progress, signer: &Signer, force: bool, reuse: bool) -> Result<KeygenReport, OpError> {
 	let account = signer.address();
 	let path = state.key_path(&account);
 	if let Some(existing) = state.read::<KeyFile>(&path)? {
@@ -320,6 +326,16 @@ pub struct RequestReport {
 pub struct PreparedRequest {
 	pub call: Call,
 	pub secrets: RequestSecrets,
+}
+
+/// Checks a request file against the registry without proving or sending anything: the
+/// indicators it would ask for, or the file's error.
+pub fn check_request_file(registry: &[RegistryEntry], file_text: &str) -> Result<Vec<RequestRow>, OpError> {
+	let resolved = RequestFile::parse(file_text)?.resolve(registry)?;
+	Ok(resolved
+		.iter()
+		.map(|r| RequestRow { id: r.entry.id, code: r.entry.code.clone(), name: r.entry.name.clone(), min_width: r.entry.display_value(r.min_width) })
+		.collect())
 }
 
 /// Resolves a request file against the registry and proves the ranges (step 1, off chain).
@@ -763,9 +779,64 @@ fn not_eligible(entry: &RegistryEntry, value: u32) -> OpError {
 	}
 }
 
+/// One indicator of a request, in words.
+#[derive(Serialize, Clone, Debug)]
+pub struct IndicatorInWords {
+	pub code: String,
+	pub name: String,
+	pub unit: String,
+	/// The narrowest hidden range the institution may use, in the indicator's unit.
+	pub min_width: String,
+}
+
+/// A request as `medshare requests` and the portal list it.
+#[derive(Serialize, Clone, Debug)]
+pub struct RequestInWords {
+	pub request_id: u64,
+	pub institution: String,
+	pub indicators: Vec<IndicatorInWords>,
+	pub status: crate::chain::RequestStatus,
+	pub expires_at: u32,
+	pub open_sessions: u32,
+}
+
+/// Every request in state, its indicators named from the registry.
+pub async fn requests(ctx: &Context) -> Result<Vec<RequestInWords>, OpError> {
+	let registry = ctx.chain.registry().await?;
+	let requests = ctx.chain.requests().await?;
+	Ok(requests
+		.into_iter()
+		.map(|(request_id, request)| RequestInWords {
+			request_id,
+			institution: request.institution.to_string(),
+			indicators: request
+				.indicators
+				.iter()
+				.map(|i| match registry.iter().find(|e| e.id == i.id) {
+					Some(e) => IndicatorInWords {
+						code: e.code.clone(),
+						name: e.name.clone(),
+						unit: e.unit.clone(),
+						min_width: e.display_value(i.min_width),
+					},
+					None => IndicatorInWords { code: i.id.to_string(), name: String::new(), unit: String::new(), min_width: i.min_width.to_string() },
+				})
+				.collect(),
+			status: request.status,
+			expires_at: request.expires_at,
+			open_sessions: request.open_sessions,
+		})
+		.collect())
+}
+
 /// Proves eligibility for a request and opens a session (steps 2-3).
 pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<JoinReport, OpError> {
 	let request = ctx.chain.require_request(request_id).await?;
+	// The proofs take a while; a request that can no longer be joined is refused before them.
+	let head = ctx.chain.clock().await?.head;
+	if head >= u64::from(request.expires_at) {
+		return Err(OpError::RequestExpired { request_id, expires_at: request.expires_at, head });
+	}
 	let registry = ctx.chain.registry().await?;
 	check_min_widths(request_id, &request.indicators, &registry)?;
 	let prepared = prepare_eligibility(
@@ -858,7 +929,7 @@ fn load_session_secrets(ctx: &Context, session_id: u64, nonce: &[u8; 32]) -> Res
 }
 
 /// Encrypts the values under the holder's key, `batch` at a time so that the bar moves.
-pub fn encrypt_with_progress(progress: Progress, keypair: &Keypair, values: &[u32]) -> Vec<Ciphertext> {
+pub fn encrypt_with_progress(progress: &Progress, keypair: &Keypair, values: &[u32]) -> Vec<Ciphertext> {
 	let bar = progress.bar(values.len() as u64, "encrypting the values under the holder's key");
 	let batch = (values.len() / 20).max(1);
 	let mut rng = rand_010::rng();
@@ -880,14 +951,14 @@ pub async fn submit_data(ctx: &Context, signer: &Signer, session_id: u64) -> Res
 	let keypair = load_keypair(&ctx.state, signer)?;
 	register_holder_key(ctx, signer).await?;
 	let values: Vec<u32> = secrets.values.iter().map(|(_, _, v)| *v).collect();
-	let ciphertexts = encrypt_with_progress(ctx.progress, &keypair, &values);
+	let ciphertexts = encrypt_with_progress(&ctx.progress, &keypair, &values);
 	let context = LinkContext {
 		genesis_hash: ctx.chain.genesis_hash(),
 		holder: signer.account().0,
 		request_id: session.request_id,
 		session_id,
 	};
-	let link_proof = prove_link(ctx.progress, &keypair, context, &values, &ciphertexts, &secrets.blindings, &session.data_commitments)?;
+	let link_proof = prove_link(&ctx.progress, &keypair, context, &values, &ciphertexts, &secrets.blindings, &session.data_commitments)?;
 	let call = Call::SubmitEncryptedData {
 		session_id,
 		ciphertexts: ciphertexts.iter().map(|c| c.to_bytes(keypair.public())).collect(),
@@ -899,7 +970,7 @@ pub async fn submit_data(ctx: &Context, signer: &Signer, session_id: u64) -> Res
 /// The holder's link proof (Pi^link, PROTOCOL.md 9.2): its ciphertexts hold exactly the
 /// values its eligibility proofs committed to, one bar step per chunk.
 pub fn prove_link(
-	progress: Progress,
+	progress: &Progress,
 	keypair: &Keypair,
 	context: LinkContext,
 	values: &[u32],

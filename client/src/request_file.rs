@@ -81,6 +81,10 @@ pub enum RequestFileError {
 	OutsideDomain { code: String, low: String, high: String, lo: String, hi: String },
 	#[error("{code}: the range {low}..{high} is narrower than its minimum width {min_width}; widen it or lower min_width")]
 	TooNarrow { code: String, low: String, high: String, min_width: String },
+	#[error("{code}: low {low} is above high {high}; the range goes from low up to high, so swap them")]
+	Reversed { code: String, low: String, high: String },
+	#[error("{code}: min_width {min_width} is below the registry's minimum {registry} for {name}; a narrower range could locate holders' values too finely, so the chain refuses it")]
+	BelowRegistryMinimum { code: String, name: String, min_width: String, registry: String },
 	#[error("the lifetime {0} is below the chain's minimum of 10 blocks")]
 	LifetimeTooShort(u32),
 }
@@ -135,6 +139,17 @@ impl RequestFile {
 			let up = read("high", &line.high)?;
 			let min_width = read("min_width", &line.min_width)?;
 			let show = |v: u32| entry.display_value(v);
+			if down > up {
+				return Err(RequestFileError::Reversed { code: line.code.clone(), low: show(down), high: show(up) });
+			}
+			if min_width < entry.min_width {
+				return Err(RequestFileError::BelowRegistryMinimum {
+					code: line.code.clone(),
+					name: entry.name.clone(),
+					min_width: show(min_width),
+					registry: show(entry.min_width),
+				});
+			}
 			if down < entry.lo || up > entry.hi || down > up {
 				return Err(RequestFileError::OutsideDomain {
 					code: line.code.clone(),
@@ -208,5 +223,12 @@ mod tests {
 			with(r#"{"code":"8310-5","unit":"Cel","low":"36.555","high":"37","min_width":"0.5"}"#),
 			Err(RequestFileError::Value { .. })
 		));
+		assert!(matches!(
+			with(r#"{"code":"8310-5","unit":"Cel","low":"37.5","high":"36.5","min_width":"0.5"}"#),
+			Err(RequestFileError::Reversed { .. })
+		));
+		let narrow = with(r#"{"code":"8310-5","unit":"Cel","low":"36.5","high":"37.5","min_width":"0.25"}"#).unwrap_err();
+		assert!(matches!(narrow, RequestFileError::BelowRegistryMinimum { .. }), "{narrow}");
+		assert!(narrow.to_string().contains("0.25 Cel is below the registry's minimum 0.50 Cel"), "{narrow}");
 	}
 }

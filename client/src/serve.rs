@@ -1,28 +1,44 @@
-//! `medshare serve`: a local portal for one signer, the first part of issue 17. An HTTP server
-//! (axum) on a loopback address answers the page's calls with the same library functions as the
-//! command line (`crate::ops`, `crate::history`, `crate::report`), so keys and secrets stay in
-//! the state directory where the CLI keeps them; the page receives only what the CLI would print.
+//! `medshare serve`: a local portal for one signer. An HTTP server (axum) on a loopback address
+//! answers the page's calls with the same library functions as the command line (`crate::ops`,
+//! `crate::history`, `crate::report`), so keys and secrets stay in the state directory where the
+//! CLI keeps them; the page receives only what the CLI would print.
 //!
 //! Access: every request must carry the one-time token printed with the URL (query `token=` or
 //! header `x-medshare-token`), as notebook servers do, because anything else on the machine can
 //! reach a loopback port. The server refuses a non-loopback address unless told otherwise.
+//!
+//! Steps run as jobs ([`Job`]): a `POST` answers `202 {"job": id}` at once, the step runs one at
+//! a time (they share the signer's nonce and state files), and the page follows its progress
+//! over server-sent events at `/api/jobs/{id}/events`. Scripts may add `?wait` to get the step's
+//! result as the answer instead.
 
+use std::collections::BTreeMap;
+use std::future::Future;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ops::{self, Context, OpError};
+use crate::progress::{Observer, Progress, Snapshot};
 use crate::signer::Signer;
 
 /// The page, built into the binary: no fetches beyond this server at run time.
 const INDEX: &str = include_str!("../portal/index.html");
+const SCRIPT: &str = include_str!("../portal/app.js");
+const STYLE: &str = include_str!("../portal/style.css");
+
+/// Only this server's own files: no inline script, nothing fetched from elsewhere.
+const POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Why the portal could not start.
 #[derive(Debug, thiserror::Error)]
@@ -44,11 +60,184 @@ pub fn check_listen(addr: SocketAddr, allow_remote: bool) -> Result<(), ServeErr
 	}
 }
 
-/// What every handler shares: the chain and state, the signer, the access token.
+/// What every handler shares: the chain and state, the signer, the access token, the jobs.
 pub struct Portal {
 	pub ctx: Context,
 	pub signer: Signer,
 	pub token: String,
+	jobs: Mutex<BTreeMap<u64, Arc<Job>>>,
+	next_job: AtomicU64,
+	/// One step at a time: a signer's steps share its nonce and its state files.
+	steps: tokio::sync::Mutex<()>,
+}
+
+impl Portal {
+	/// A portal for `signer` with a fresh token.
+	pub fn new(ctx: Context, signer: Signer) -> Portal {
+		Portal {
+			ctx,
+			signer,
+			token: new_token(),
+			jobs: Mutex::new(BTreeMap::new()),
+			next_job: AtomicU64::new(1),
+			steps: tokio::sync::Mutex::new(()),
+		}
+	}
+}
+
+/// How many finished jobs the portal remembers (a page asks for a job's outcome soon after).
+const KEPT_JOBS: usize = 64;
+
+/// One step run for the page.
+pub struct Job {
+	step: String,
+	observer: Arc<Observer>,
+	outcome: tokio::sync::watch::Sender<Option<Outcome>>,
+}
+
+/// How a job ended.
+#[derive(Clone, Serialize)]
+#[serde(tag = "state", rename_all = "lowercase")]
+enum Outcome {
+	Done { result: serde_json::Value },
+	Failed { error: String, kind: Option<String>, status: u16 },
+}
+
+/// What `GET /api/jobs/{id}` answers.
+#[derive(Serialize)]
+struct JobView {
+	id: u64,
+	step: String,
+	progress: Option<Snapshot>,
+	#[serde(flatten)]
+	outcome: Option<Outcome>,
+}
+
+impl Job {
+	fn view(&self, id: u64) -> JobView {
+		JobView { id, step: self.step.clone(), progress: self.observer.snapshot(), outcome: self.outcome.borrow().clone() }
+	}
+}
+
+/// `?wait`: answer with the step's result rather than its job.
+#[derive(Deserialize)]
+struct StepQuery {
+	wait: Option<String>,
+}
+
+/// Starts `work` as a job on a thread of its own (proving keeps a core busy for minutes), one
+/// step at a time, with its progress observed; answers `202 {"job": id}`, or the outcome itself
+/// when the query says `wait`.
+async fn start<F, R>(portal: &Arc<Portal>, step: String, query: StepQuery, work: impl FnOnce(Arc<Portal>, Context) -> F) -> Response
+where
+	F: Future<Output = Result<R, OpError>> + Send + 'static,
+	R: Serialize,
+{
+	let observer = Arc::new(Observer::default());
+	let (outcome, mut finished) = tokio::sync::watch::channel(None);
+	let job = Arc::new(Job { step, observer: observer.clone(), outcome });
+	let id = portal.next_job.fetch_add(1, Ordering::Relaxed);
+	if let Ok(mut jobs) = portal.jobs.lock() {
+		jobs.insert(id, job.clone());
+		while jobs.len() > KEPT_JOBS {
+			let oldest_done = jobs.iter().find(|(_, j)| j.outcome.borrow().is_some()).map(|(id, _)| *id);
+			match oldest_done {
+				Some(old) => jobs.remove(&old),
+				None => break,
+			};
+		}
+	}
+	let mut ctx = portal.ctx.clone();
+	ctx.progress = Progress::observed(observer);
+	let running = work(portal.clone(), ctx);
+	let portal = portal.clone();
+	let handle = tokio::runtime::Handle::current();
+	tokio::task::spawn_blocking(move || {
+		let ended = handle.block_on(async {
+			let _turn = match portal.steps.try_lock() {
+				Ok(turn) => turn,
+				Err(_) => {
+					let spinner = Progress::observed(job.observer.clone()).spinner("waiting for the step before this one to finish");
+					let turn = portal.steps.lock().await;
+					spinner.finish_and_clear();
+					turn
+				},
+			};
+			running.await
+		});
+		let outcome = match ended.map(|r| serde_json::to_value(r)) {
+			Ok(Ok(result)) => Outcome::Done { result },
+			Ok(Err(error)) => Outcome::Failed { error: format!("the step's result cannot be shown: {error}"), kind: None, status: 500 },
+			Err(error) => {
+				let ApiError(status, error) = ApiError::from(error);
+				Outcome::Failed { error: error.to_string(), kind: error.kind().map(str::to_string), status: status.as_u16() }
+			},
+		};
+		job.outcome.send_replace(Some(outcome));
+	});
+	if query.wait.is_none() {
+		return (StatusCode::ACCEPTED, Json(serde_json::json!({ "job": id, "events": format!("/api/jobs/{id}/events") }))).into_response();
+	}
+	let outcome = match finished.wait_for(Option::is_some).await {
+		Ok(outcome) => outcome.clone(),
+		Err(_) => None,
+	};
+	match outcome {
+		Some(Outcome::Done { result }) => Json(result).into_response(),
+		Some(Outcome::Failed { error, kind, status }) => (
+			StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+			Json(serde_json::json!({ "error": error, "kind": kind })),
+		)
+			.into_response(),
+		None => (StatusCode::INTERNAL_SERVER_ERROR, Json(serde_json::json!({ "error": "the step stopped without an outcome", "kind": null }))).into_response(),
+	}
+}
+
+fn find_job(portal: &Portal, id: u64) -> Result<Arc<Job>, Response> {
+	portal.jobs.lock().ok().and_then(|jobs| jobs.get(&id).cloned()).ok_or_else(|| {
+		(StatusCode::NOT_FOUND, Json(serde_json::json!({ "error": format!("there is no job {id} (the portal forgets old jobs, and a restarted portal all of them)"), "kind": "NoSuchJob" })))
+			.into_response()
+	})
+}
+
+async fn job(State(portal): State<Arc<Portal>>, Path(id): Path<u64>) -> Response {
+	match find_job(&portal, id) {
+		Ok(job) => Json(job.view(id)).into_response(),
+		Err(refusal) => refusal,
+	}
+}
+
+/// The job's progress as server-sent events: `progress` when it changes, then one `done` or
+/// `failed` with the outcome, and the stream ends.
+async fn job_events(State(portal): State<Arc<Portal>>, Path(id): Path<u64>) -> Response {
+	let job = match find_job(&portal, id) {
+		Ok(job) => job,
+		Err(refusal) => return refusal,
+	};
+	let start = (job, None::<Snapshot>, false);
+	let events = futures::stream::unfold(start, |(job, last, ended)| async move {
+		if ended {
+			return None;
+		}
+		let mut outcomes = job.outcome.subscribe();
+		loop {
+			if let Some(outcome) = outcomes.borrow_and_update().clone() {
+				let name = match outcome {
+					Outcome::Done { .. } => "done",
+					Outcome::Failed { .. } => "failed",
+				};
+				let event = Event::default().event(name).json_data(&outcome);
+				return Some((event, (job, last, true)));
+			}
+			let now = job.observer.snapshot();
+			if now.is_some() && now != last {
+				let event = Event::default().event("progress").json_data(&now);
+				return Some((event, (job, now, false)));
+			}
+			let _ = tokio::time::timeout(Duration::from_millis(250), outcomes.changed()).await;
+		}
+	});
+	Sse::new(events).keep_alive(KeepAlive::default()).into_response()
 }
 
 /// A fresh access token: 32 random bytes, hex.
@@ -61,14 +250,22 @@ pub fn new_token() -> String {
 
 /// The portal's routes, behind the token check.
 pub fn router(portal: Arc<Portal>) -> Router {
-	Router::new()
+	// The script and the style sheet are the same for everyone and hold nothing of the signer's,
+	// so the browser may load them without the token; everything else needs it.
+	let assets = Router::new().route("/app.js", get(script)).route("/style.css", get(style));
+	let guarded = Router::new()
 		.route("/", get(index))
 		.route("/api/whoami", get(whoami))
 		.route("/api/registry", get(registry))
 		.route("/api/requests", get(requests))
 		.route("/api/history", get(history))
 		.route("/api/report/{request}", get(report))
+		.route("/api/jobs/{id}", get(job))
+		.route("/api/jobs/{id}/events", get(job_events))
 		.route("/api/import", post(import))
+		.route("/api/holder/data", get(holder_data))
+		.route("/api/institution/requests", get(institution_requests))
+		.route("/api/institution/check-request", post(check_request))
 		.route("/api/keygen", post(keygen))
 		.route("/api/holder/register-key", post(register_holder_key))
 		.route("/api/holder/join/{request}", post(join))
@@ -78,10 +275,11 @@ pub fn router(portal: Arc<Portal>) -> Router {
 		.route("/api/institution/register", post(register_institution))
 		.route("/api/institution/request", post(create_request))
 		.route("/api/institution/compare/{session}", post(compare))
-		.route("/api/institution/results/{session}", get(results))
+		.route("/api/institution/results/{session}", post(results))
 		.route("/api/report/{request}/chart.svg", get(chart))
 		.layer(middleware::from_fn_with_state(portal.clone(), require_token))
-		.with_state(portal)
+		.with_state(portal);
+	assets.merge(guarded)
 }
 
 /// Binds `addr` (after [`check_listen`]) and serves until the process ends; `on_ready` gets
@@ -125,8 +323,11 @@ struct ApiError(StatusCode, OpError);
 impl From<OpError> for ApiError {
 	fn from(error: OpError) -> Self {
 		let status = match &error {
-			OpError::Import(_) | OpError::Read { .. } => StatusCode::BAD_REQUEST,
-			OpError::Chain(crate::chain::ChainError::Connect { .. } | crate::chain::ChainError::Rpc(_)) => StatusCode::BAD_GATEWAY,
+			OpError::Import(_) | OpError::Read { .. } | OpError::RequestFile(_) => StatusCode::BAD_REQUEST,
+			OpError::Chain(
+				crate::chain::ChainError::Connect { .. } | crate::chain::ChainError::Rpc(_) | crate::chain::ChainError::WrongChain { .. },
+			) => StatusCode::BAD_GATEWAY,
+			OpError::Chain(crate::chain::ChainError::BlockFull(_)) => StatusCode::SERVICE_UNAVAILABLE,
 			_ => StatusCode::UNPROCESSABLE_ENTITY,
 		};
 		ApiError(status, error)
@@ -145,79 +346,127 @@ impl IntoResponse for ApiError {
 	}
 }
 
-async fn index() -> Response {
-	let mut response = Html(INDEX).into_response();
-	// The page loads nothing from elsewhere; say so to the browser too.
-	response.headers_mut().insert(
-		header::CONTENT_SECURITY_POLICY,
-		HeaderValue::from_static("default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src 'self' data:"),
-	);
+/// One of the portal's own files, with the policy that keeps the page to this server.
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+	let mut response = ([(header::CONTENT_TYPE, content_type)], body).into_response();
+	let headers = response.headers_mut();
+	headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(POLICY));
+	headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+	// The URL carries the token: never send it on as a referrer.
+	headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+	headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 	response
 }
 
+async fn index() -> Response {
+	asset("text/html; charset=utf-8", INDEX)
+}
+
+async fn script() -> Response {
+	asset("text/javascript; charset=utf-8", SCRIPT)
+}
+
+async fn style() -> Response {
+	asset("text/css; charset=utf-8", STYLE)
+}
+
+/// Who the signer is on this chain, and where the chain stands (the page turns block numbers
+/// into dates with `head` and `block_ms`).
 #[derive(Serialize)]
 struct WhoAmI {
 	account: String,
 	genesis: String,
 	node: String,
+	#[serde(flatten)]
+	clock: crate::chain::Clock,
+	/// Whether the account is an approved institution (the page opens on the institution's
+	/// pages then, else on the holder's).
+	institution: bool,
+	/// Whether the chain has the signer's Paillier key (as institution or holder).
+	key_registered: bool,
+	/// Whether this state directory has a Paillier key for the signer.
+	key_local: bool,
 }
 
-async fn whoami(State(portal): State<Arc<Portal>>) -> Json<WhoAmI> {
-	Json(WhoAmI { account: portal.signer.address(), genesis: portal.ctx.chain.genesis(), node: portal.ctx.chain.url.clone() })
+async fn whoami(State(portal): State<Arc<Portal>>) -> Result<Json<WhoAmI>, ApiError> {
+	let chain = &portal.ctx.chain;
+	chain.same_chain().await?;
+	let account = portal.signer.account();
+	let institution = chain.institution(&account).await?;
+	let key_registered = match &institution {
+		Some(institution) => institution.public_key.is_some(),
+		None => chain.holder_key(&account).await?.is_some(),
+	};
+	Ok(Json(WhoAmI {
+		account: portal.signer.address(),
+		genesis: chain.genesis(),
+		node: chain.url.clone(),
+		clock: chain.clock().await?,
+		institution: institution.is_some(),
+		key_registered,
+		key_local: portal.ctx.state.key_path(&portal.signer.address()).exists(),
+	}))
 }
 
 async fn registry(State(portal): State<Arc<Portal>>) -> Result<Json<Vec<crate::registry::RegistryEntry>>, ApiError> {
 	Ok(Json(portal.ctx.chain.registry().await?))
 }
 
-/// One indicator of an open request, in words.
-#[derive(Serialize)]
-struct RequestedInWords {
-	code: String,
-	name: String,
-	unit: String,
-	/// The narrowest hidden range the institution may use, in the indicator's unit.
-	min_width: String,
+async fn requests(State(portal): State<Arc<Portal>>) -> Result<Json<Vec<ops::RequestInWords>>, ApiError> {
+	Ok(Json(ops::requests(&portal.ctx).await?))
 }
 
+/// One session of the institution's request, as its page lists it.
 #[derive(Serialize)]
-struct RequestInWords {
-	request_id: u64,
-	institution: String,
-	indicators: Vec<RequestedInWords>,
-	status: String,
-	expires_at: u32,
-	open_sessions: u32,
+struct SessionLine {
+	session_id: u64,
+	holder: String,
+	state: String,
+	updated_at: u32,
+	/// Whether this state directory has the session's decrypted -1/0/1.
+	decrypted: bool,
 }
 
-async fn requests(State(portal): State<Arc<Portal>>) -> Result<Json<Vec<RequestInWords>>, ApiError> {
-	let registry = portal.ctx.chain.registry().await?;
-	let requests = portal.ctx.chain.requests().await?;
-	Ok(Json(
-		requests
-			.into_iter()
-			.map(|(request_id, request)| RequestInWords {
-				request_id,
-				institution: request.institution.to_string(),
-				indicators: request
-					.indicators
-					.iter()
-					.map(|i| match registry.iter().find(|e| e.id == i.id) {
-						Some(e) => RequestedInWords {
-							code: e.code.clone(),
-							name: e.name.clone(),
-							unit: e.unit.clone(),
-							min_width: e.display_value(i.min_width),
-						},
-						None => RequestedInWords { code: i.id.to_string(), name: String::new(), unit: String::new(), min_width: i.min_width.to_string() },
-					})
-					.collect(),
-				status: format!("{:?}", request.status),
-				expires_at: request.expires_at,
-				open_sessions: request.open_sessions,
-			})
-			.collect(),
-	))
+/// One of the institution's requests with its sessions.
+#[derive(Serialize)]
+struct OwnRequest {
+	#[serde(flatten)]
+	request: ops::RequestInWords,
+	sessions: Vec<SessionLine>,
+}
+
+/// The signer's requests with their sessions, newest first.
+async fn institution_requests(State(portal): State<Arc<Portal>>) -> Result<Json<Vec<OwnRequest>>, ApiError> {
+	let me = portal.signer.address();
+	let genesis = portal.ctx.chain.genesis();
+	let sessions = portal.ctx.chain.sessions().await?;
+	let mut own: Vec<OwnRequest> = ops::requests(&portal.ctx)
+		.await?
+		.into_iter()
+		.filter(|r| r.institution == me)
+		.map(|request| OwnRequest {
+			sessions: sessions
+				.iter()
+				.filter(|(_, s)| s.request_id == request.request_id)
+				.map(|(id, s)| SessionLine {
+					session_id: *id,
+					holder: s.holder.to_string(),
+					state: format!("{:?}", s.state),
+					updated_at: s.updated_at,
+					decrypted: portal.ctx.state.result_path(&genesis, *id).exists(),
+				})
+				.collect(),
+			request,
+		})
+		.collect();
+	own.reverse();
+	Ok(Json(own))
+}
+
+/// The imported values of the signer, if any (`holder import`'s result, kept in the state).
+async fn holder_data(State(portal): State<Arc<Portal>>) -> Result<Json<Option<crate::state::HolderData>>, ApiError> {
+	let path = portal.ctx.state.holder_path(&portal.signer.address());
+	Ok(Json(portal.ctx.state.read(&path).map_err(OpError::from)?))
 }
 
 async fn history(State(portal): State<Arc<Portal>>) -> Result<Json<Vec<crate::history::HistoryRow>>, ApiError> {
@@ -235,47 +484,93 @@ async fn import(State(portal): State<Arc<Portal>>, body: String) -> Result<Json<
 }
 
 /// The signer's Paillier key pair, made once and kept (as `keygen` without `--force`).
-async fn keygen(State(portal): State<Arc<Portal>>) -> Result<Json<ops::KeygenReport>, ApiError> {
-	Ok(Json(ops::keygen(&portal.ctx.state, portal.ctx.progress, &portal.signer, false, true)?))
+async fn keygen(State(portal): State<Arc<Portal>>, query: Query<StepQuery>) -> Response {
+	start(&portal, "keygen".into(), query.0, |portal, ctx| async move {
+		ops::keygen(&ctx.state, &ctx.progress, &portal.signer, false, true)
+	})
+	.await
 }
 
-async fn register_holder_key(State(portal): State<Arc<Portal>>) -> Result<Json<ops::HolderKeyReport>, ApiError> {
-	Ok(Json(ops::register_holder_key(&portal.ctx, &portal.signer).await?))
+/// The holder's key: made if there is none yet, then registered with its proofs unless the
+/// chain already has it.
+async fn register_holder_key(State(portal): State<Arc<Portal>>, query: Query<StepQuery>) -> Response {
+	start(&portal, "register-key".into(), query.0, |portal, ctx| async move {
+		ops::keygen(&ctx.state, &ctx.progress, &portal.signer, false, true)?;
+		ops::register_holder_key(&ctx, &portal.signer).await
+	})
+	.await
 }
 
-async fn join(State(portal): State<Arc<Portal>>, Path(request): Path<u64>) -> Result<Json<ops::JoinReport>, ApiError> {
-	Ok(Json(ops::join(&portal.ctx, &portal.signer, request).await?))
+async fn join(State(portal): State<Arc<Portal>>, Path(request): Path<u64>, query: Query<StepQuery>) -> Response {
+	start(&portal, format!("join request {request}"), query.0, move |portal, ctx| async move {
+		ops::join(&ctx, &portal.signer, request).await
+	})
+	.await
 }
 
-async fn submit_data(State(portal): State<Arc<Portal>>, Path(session): Path<u64>) -> Result<Json<ops::StepReport>, ApiError> {
-	Ok(Json(ops::submit_data(&portal.ctx, &portal.signer, session).await?))
+async fn submit_data(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
+	start(&portal, format!("submit data of session {session}"), query.0, move |portal, ctx| async move {
+		ops::submit_data(&ctx, &portal.signer, session).await
+	})
+	.await
 }
 
-async fn answer(State(portal): State<Arc<Portal>>, Path(session): Path<u64>) -> Result<Json<ops::HolderResultReport>, ApiError> {
-	Ok(Json(ops::holder_result(&portal.ctx, &portal.signer, session).await?))
+async fn answer(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
+	start(&portal, format!("answer session {session}"), query.0, move |portal, ctx| async move {
+		ops::holder_result(&ctx, &portal.signer, session).await
+	})
+	.await
 }
 
-async fn withdraw(State(portal): State<Arc<Portal>>, Path(session): Path<u64>) -> Result<Json<ops::StepReport>, ApiError> {
-	Ok(Json(ops::withdraw(&portal.ctx, &portal.signer, session).await?))
+async fn withdraw(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
+	start(&portal, format!("withdraw session {session}"), query.0, move |portal, ctx| async move {
+		ops::withdraw(&ctx, &portal.signer, session).await
+	})
+	.await
 }
 
-/// The body is the institution's description for people.
-async fn register_institution(State(portal): State<Arc<Portal>>, metadata: String) -> Result<Json<ops::StepReport>, ApiError> {
-	Ok(Json(ops::register_institution(&portal.ctx, &portal.signer, &metadata).await?))
+/// The body is the institution's description for people. The key is made if there is none.
+async fn register_institution(State(portal): State<Arc<Portal>>, query: Query<StepQuery>, metadata: String) -> Response {
+	start(&portal, "register institution".into(), query.0, move |portal, ctx| async move {
+		ops::keygen(&ctx.state, &ctx.progress, &portal.signer, false, true)?;
+		ops::register_institution(&ctx, &portal.signer, &metadata).await
+	})
+	.await
 }
 
-/// The body is a request file (docs/CLIENT.md), checked against the registry before anything
-/// is sent.
-async fn create_request(State(portal): State<Arc<Portal>>, file: String) -> Result<Json<ops::RequestReport>, ApiError> {
-	Ok(Json(ops::create_request(&portal.ctx, &portal.signer, &file).await?))
+/// A request file checked against the registry, as the page's form sends it: nothing goes to
+/// the chain. Answers the indicators resolved, or the file's error (400).
+async fn check_request(State(portal): State<Arc<Portal>>, file: String) -> Result<Json<Vec<ops::RequestRow>>, ApiError> {
+	let registry = portal.ctx.chain.registry().await?;
+	Ok(Json(ops::check_request_file(&registry, &file)?))
 }
 
-async fn compare(State(portal): State<Arc<Portal>>, Path(session): Path<u64>) -> Result<Json<ops::StepReport>, ApiError> {
-	Ok(Json(ops::compare(&portal.ctx, &portal.signer, session).await?))
+/// The body is a request file (docs/CLIENT.md). It is checked against the registry before the
+/// job starts, so a bad form is refused at once (400) and nothing is proven or sent.
+async fn create_request(State(portal): State<Arc<Portal>>, query: Query<StepQuery>, file: String) -> Response {
+	let checked = async { ops::check_request_file(&portal.ctx.chain.registry().await?, &file) };
+	if let Err(error) = checked.await {
+		return ApiError::from(error).into_response();
+	}
+	start(&portal, "create request".into(), query.0, move |portal, ctx| async move {
+		ops::create_request(&ctx, &portal.signer, &file).await
+	})
+	.await
 }
 
-async fn results(State(portal): State<Arc<Portal>>, Path(session): Path<u64>) -> Result<Json<ops::ResultsReport>, ApiError> {
-	Ok(Json(ops::results(&portal.ctx, &portal.signer, session).await?))
+async fn compare(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
+	start(&portal, format!("compare session {session}"), query.0, move |portal, ctx| async move {
+		ops::compare(&ctx, &portal.signer, session).await
+	})
+	.await
+}
+
+/// Decrypts the session's results (step 8): a job, as it waits for finality.
+async fn results(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
+	start(&portal, format!("results of session {session}"), query.0, move |portal, ctx| async move {
+		ops::results(&ctx, &portal.signer, session).await
+	})
+	.await
 }
 
 /// The report's chart as SVG, drawn as `report --chart` draws it.
