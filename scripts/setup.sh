@@ -34,6 +34,11 @@ command -v pkg-config >/dev/null 2>&1 || missing+=(pkg-config)
 dpkg -s libssl-dev >/dev/null 2>&1 || missing+=(libssl-dev)
 # The labels of `medshare report --chart` (plotters draws them from a TrueType font).
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The portal's browser test (client/tests/browser.rs): Debian's Chromium, driven by
+# playwright-core under Node.js; no browser is downloaded by npm.
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 # ip: the four-validator network test puts each validator in a network namespace (docs/NETWORK.md).
 command -v ip >/dev/null 2>&1 || missing+=(iproute2)
 if ((${#missing[@]})); then
@@ -47,6 +52,16 @@ fi
 if ! command -v cargo-nextest >/dev/null 2>&1 && ! cargo nextest --version >/dev/null 2>&1; then
 	say "installing cargo-nextest"
 	cargo install --locked cargo-nextest
+fi
+
+# playwright-core for the browser test, at the version package-lock.json pins; again only when
+# the lock file changed since the last install.
+browser_test="$here/../client/tests/browser"
+if ! cmp -s "$browser_test/package-lock.json" "$browser_test/node_modules/.medshare-installed-lock.json" 2>/dev/null \
+	|| [ ! -d "$browser_test/node_modules/playwright-core" ]; then
+	say "installing playwright-core for the portal's browser test (npm ci)"
+	(cd "$browser_test" && npm ci --no-audit --no-fund --loglevel=error)
+	cp "$browser_test/package-lock.json" "$browser_test/node_modules/.medshare-installed-lock.json"
 fi
 
 mkdir -p "$CARGO_TARGET_DIR"

@@ -275,7 +275,8 @@ async function showReport(requestId) {
   try {
     const report = await api("/api/report/" + requestId);
     $("report-title").textContent = "Cohort report of request " + requestId;
-    $("report-summary").textContent = fmtInt(report.holders) + " holders counted; " + fmtInt(report.open) + " sessions under way, " +
+    const count = (n, one, many) => fmtInt(n) + " " + (n === 1 ? one : many);
+    $("report-summary").textContent = count(report.holders, "holder", "holders") + " counted; " + count(report.open, "session", "sessions") + " under way, " +
       fmtInt(report.withdrawn) + " withdrawn, " + fmtInt(report.expired) + " expired.";
     fill($("report-counts"), report.indicators.map((i) => [i.name, fmtInt(i.below), fmtInt(i.inside), fmtInt(i.above)]), 4, "No indicators.");
     for (const tr of $("report-counts").rows) for (let c = 1; c < tr.cells.length; c++) tr.cells[c].className = "number";
@@ -394,6 +395,7 @@ async function refresh() {
     if (showPage() === "holder") await refreshHolder(); else await refreshInstitution();
     setButtons(!busy);
   } catch (error) {
+    if (error.kind === "NodeUnreachable" || error.kind === "WrongChain") $("who").textContent = "Not connected to a MedShare node.";
     showError(error);
   }
 }

@@ -252,7 +252,10 @@ pub fn new_token() -> String {
 pub fn router(portal: Arc<Portal>) -> Router {
 	// The script and the style sheet are the same for everyone and hold nothing of the signer's,
 	// so the browser may load them without the token; everything else needs it.
-	let assets = Router::new().route("/app.js", get(script)).route("/style.css", get(style));
+	let assets = Router::new()
+		.route("/app.js", get(script))
+		.route("/style.css", get(style))
+		.route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }));
 	let guarded = Router::new()
 		.route("/", get(index))
 		.route("/api/whoami", get(whoami))

@@ -6,8 +6,9 @@
 #[path = "../../../node/tests/common/mod.rs"]
 pub mod common;
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -548,3 +549,63 @@ pub fn one_value_everywhere_error(url: &str, state_dir: &Path, session_id: u64) 
 		}
 	})
 }
+
+// --- medshare serve ----------------------------------------------------------------------
+
+/// A running `medshare serve` and the URL it printed.
+pub struct Served {
+	pub child: Child,
+	pub base: String,
+	pub token: String,
+}
+
+impl Drop for Served {
+	fn drop(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+pub fn serve(url: &str, state: &std::path::Path, suri: &str) -> Served {
+	let mut child = Command::new(env!("CARGO_BIN_EXE_medshare"))
+		.args(["--url", url, "--state-dir"])
+		.arg(state)
+		.args(["--json", "--quiet", "--suri", suri, "serve"])
+		.stdout(Stdio::piped())
+		.stderr(Stdio::inherit())
+		.spawn()
+		.expect("medshare serve starts");
+	let mut line = String::new();
+	BufReader::new(child.stdout.take().expect("stdout")).read_line(&mut line).expect("the portal prints its URL");
+	let printed: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON: {line:?}: {e}"));
+	let url = printed["url"].as_str().expect("a url").to_string();
+	let (base, token) = url.split_once("/?token=").expect("the URL carries the token");
+	assert!(base.starts_with("http://127.0.0.1:"), "{url}");
+	Served { child, base: base.to_string(), token: token.to_string() }
+}
+
+/// Status and JSON body of a GET (or of a POST with `body`), with `token` in the header.
+pub fn call(served: &Served, path: &str, token: Option<&str>, body: Option<&str>) -> (u16, Value) {
+	let url = format!("{}{path}", served.base);
+	let request = match body {
+		Some(_) => ureq::post(&url),
+		None => ureq::get(&url),
+	};
+	let request = match token {
+		Some(token) => request.set("x-medshare-token", token),
+		None => request,
+	};
+	let response = match body {
+		Some(body) => request.send_string(body),
+		None => request.call(),
+	};
+	let response = match response {
+		Ok(response) => response,
+		Err(ureq::Error::Status(_, response)) => response,
+		Err(e) => panic!("{url}: {e}"),
+	};
+	let status = response.status();
+	let text = response.into_string().expect("a body");
+	(status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+}
+
