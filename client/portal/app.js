@@ -216,7 +216,7 @@ async function refreshHolder() {
   const requests = (await api("/api/requests")).filter((r) => r.status === "Open");
   fill($("open-requests"), requests.map((r) => {
     const ended = r.expires_at <= me.head;
-    return [String(r.request_id), short(r.institution), r.indicators.map(indicatorWords).join("; "), blockDate(r.expires_at),
+    return [String(r.request_id), r.institution_name ? r.institution_name + " (" + short(r.institution) + ")" : short(r.institution), r.indicators.map(indicatorWords).join("; "), blockDate(r.expires_at),
       actions(button("Join", "Join request " + r.request_id, () => join(r.request_id), ended || !me.key_registered || !data))];
   }), 5, "No open requests at the moment.");
   const sessions = await api("/api/history");

@@ -435,24 +435,6 @@ impl Chain {
 		hex::encode(self.genesis_hash())
 	}
 
-	/// Refuses a node that now serves another chain than the one this client connected to (a
-	/// node restarted with another chain specification on the same address).
-	pub async fn same_chain(&self) -> Result<(), ChainError> {
-		let genesis: Option<subxt::utils::H256> =
-			self.rpc.request("chain_getBlockHash", subxt::rpcs::rpc_params![0]).await.map_err(rpc)?;
-		match genesis {
-			Some(genesis) if genesis.0 == self.genesis_hash() => Ok(()),
-			other => Err(ChainError::WrongChain {
-				url: self.url.clone(),
-				reason: format!(
-					"it now serves the chain with genesis {}, not 0x{} that this client connected to (was the node restarted with another chain?)",
-					other.map_or("(none)".to_string(), |g| format!("0x{}", hex::encode(g.0))),
-					self.genesis()
-				),
-			}),
-		}
-	}
-
 	/// The genesis hash, which key proofs are bound to.
 	pub fn genesis_hash(&self) -> [u8; 32] {
 		self.client.genesis_hash().0

@@ -794,6 +794,8 @@ pub struct IndicatorInWords {
 pub struct RequestInWords {
 	pub request_id: u64,
 	pub institution: String,
+	/// The institution's description of itself, as registered (empty if it gave none).
+	pub institution_name: String,
 	pub indicators: Vec<IndicatorInWords>,
 	pub status: crate::chain::RequestStatus,
 	pub expires_at: u32,
@@ -804,11 +806,19 @@ pub struct RequestInWords {
 pub async fn requests(ctx: &Context) -> Result<Vec<RequestInWords>, OpError> {
 	let registry = ctx.chain.registry().await?;
 	let requests = ctx.chain.requests().await?;
+	let mut names = std::collections::BTreeMap::new();
+	for (_, request) in &requests {
+		if !names.contains_key(&request.institution) {
+			let name = ctx.chain.institution(&request.institution).await?.map(|i| String::from_utf8_lossy(&i.metadata).into_owned());
+			names.insert(request.institution.clone(), name.unwrap_or_default());
+		}
+	}
 	Ok(requests
 		.into_iter()
 		.map(|(request_id, request)| RequestInWords {
 			request_id,
 			institution: request.institution.to_string(),
+			institution_name: names.get(&request.institution).cloned().unwrap_or_default(),
 			indicators: request
 				.indicators
 				.iter()

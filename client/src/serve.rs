@@ -393,7 +393,6 @@ struct WhoAmI {
 
 async fn whoami(State(portal): State<Arc<Portal>>) -> Result<Json<WhoAmI>, ApiError> {
 	let chain = &portal.ctx.chain;
-	chain.same_chain().await?;
 	let account = portal.signer.account();
 	let institution = chain.institution(&account).await?;
 	let key_registered = match &institution {

@@ -165,6 +165,8 @@ async function session() {
   // --- join with the keyboard alone, watching the eligibility proof ---------------------
   const joinName = "Join request " + requestId;
   await hold.locator("#open-requests").getByRole("button", { name: joinName }).waitFor();
+  assert.match(await hold.locator("#open-requests").textContent(), /Portal test clinic.*Body temperature \(°C; hidden range at least 0,50 °C wide\)/,
+    "the request in words: the institution's name, indicator names, units, widths in the reader's locale");
   await hold.locator("body").click({ position: { x: 1, y: 1 } });
   let focused = "";
   for (let presses = 0; presses < 40 && focused !== joinName; presses++) {
