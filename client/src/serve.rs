@@ -503,33 +503,26 @@ async fn register_holder_key(State(portal): State<Arc<Portal>>, query: Query<Ste
 	.await
 }
 
-async fn join(State(portal): State<Arc<Portal>>, Path(request): Path<u64>, query: Query<StepQuery>) -> Response {
-	start(&portal, format!("join request {request}"), query.0, move |portal, ctx| async move {
-		ops::join(&ctx, &portal.signer, request).await
-	})
-	.await
+
+
+
+
+/// A handler that runs `$op(ctx, signer, id)` as a job, with the id from the route.
+macro_rules! step_on {
+	($handler:ident, $label:literal, $op:path) => {
+		async fn $handler(State(portal): State<Arc<Portal>>, Path(id): Path<u64>, query: Query<StepQuery>) -> Response {
+			start(&portal, format!($label, id), query.0, move |portal, ctx| async move { $op(&ctx, &portal.signer, id).await }).await
+		}
+	};
 }
 
-async fn submit_data(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
-	start(&portal, format!("submit data of session {session}"), query.0, move |portal, ctx| async move {
-		ops::submit_data(&ctx, &portal.signer, session).await
-	})
-	.await
-}
-
-async fn answer(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
-	start(&portal, format!("answer session {session}"), query.0, move |portal, ctx| async move {
-		ops::holder_result(&ctx, &portal.signer, session).await
-	})
-	.await
-}
-
-async fn withdraw(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
-	start(&portal, format!("withdraw session {session}"), query.0, move |portal, ctx| async move {
-		ops::withdraw(&ctx, &portal.signer, session).await
-	})
-	.await
-}
+step_on!(join, "join request {}", ops::join);
+step_on!(submit_data, "submit data of session {}", ops::submit_data);
+step_on!(answer, "answer session {}", ops::holder_result);
+step_on!(withdraw, "withdraw session {}", ops::withdraw);
+step_on!(compare, "compare session {}", ops::compare);
+// Decrypting waits for finality, so it is a job too.
+step_on!(results, "results of session {}", ops::results);
 
 /// The body is the institution's description for people. The key is made if there is none.
 async fn register_institution(State(portal): State<Arc<Portal>>, query: Query<StepQuery>, metadata: String) -> Response {
@@ -560,20 +553,7 @@ async fn create_request(State(portal): State<Arc<Portal>>, query: Query<StepQuer
 	.await
 }
 
-async fn compare(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
-	start(&portal, format!("compare session {session}"), query.0, move |portal, ctx| async move {
-		ops::compare(&ctx, &portal.signer, session).await
-	})
-	.await
-}
 
-/// Decrypts the session's results (step 8): a job, as it waits for finality.
-async fn results(State(portal): State<Arc<Portal>>, Path(session): Path<u64>, query: Query<StepQuery>) -> Response {
-	start(&portal, format!("results of session {session}"), query.0, move |portal, ctx| async move {
-		ops::results(&ctx, &portal.signer, session).await
-	})
-	.await
-}
 
 /// The report's chart as SVG, drawn as `report --chart` draws it.
 async fn chart(State(portal): State<Arc<Portal>>, Path(request): Path<u64>) -> Result<Response, ApiError> {
