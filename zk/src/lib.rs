@@ -29,6 +29,8 @@ pub mod statement;
 pub mod verify;
 
 #[cfg(feature = "std")]
+pub mod ceremony;
+#[cfg(feature = "std")]
 pub mod circuit;
 #[cfg(feature = "std")]
 pub mod gadgets;
