@@ -8,25 +8,23 @@
 //! is the product of every participant's `d` times the starting one, so it stays unknown if one
 //! participant destroyed its `d`.
 //!
-//! Phase 1 (the circuit-independent powers of τ, α and β) is not built yet (issue 16). `base`
-//! stands for the parameters derived from its output. Today a verifier checks that the
-//! contributions lead from `base` to the final parameters, and that everything but δ, H and L
-//! is `base`'s.
+//! `base` is the circuit's parameters from the phase-1 output ([`super::circuit::parameters`]),
+//! which a verifier recomputes. It then checks that the contributions lead from `base` to the
+//! final parameters, and that everything but δ, H and L is `base`'s.
 
 use std::sync::Arc;
 
-use bls12_381::hash_to_curve::{ExpandMsgXmd, HashToCurve};
-use bls12_381::{pairing, G1Affine, G1Projective, G2Affine, G2Projective, Scalar};
+use bls12_381::{pairing, G1Affine, Scalar};
 use ff::Field;
 use group::Curve;
-use merlin::Transcript;
 use rand_core_010::CryptoRng;
 
+use super::{combine, decode_g1, randomizers, same_ratio, scale_each, KnowledgeProof, ProofFailure, Running, KNOWLEDGE_PROOF_LEN};
 use crate::setup::Parameters;
 
-/// Domain separation of the ceremony transcript (merlin) and of hashing to G2.
+/// Domain separation of the phase-2 transcript and of its proofs' secret.
 const TRANSCRIPT_LABEL: &[u8] = b"medshare-ceremony-phase2-v1";
-const HASH_TO_G2_DST: &[u8] = b"MEDSHARE-CEREMONY-PHASE2-V1_BLS12381G2_XMD:SHA-256_SSWU_RO_";
+const DELTA: &[u8] = b"delta";
 
 /// One participant's public record: the δ it left, and its proof of knowledge of `d`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,15 +34,12 @@ pub struct Contribution {
 	pub before: [u8; 32],
 	/// δ·G1 after this contribution.
 	pub delta_g1: G1Affine,
-	/// A random point `s` of G1 and `s·d`.
-	pub s: G1Affine,
-	pub s_d: G1Affine,
-	/// `r·d`, where `r` is `before`, `s` and `s·d` hashed to G2.
-	pub r_d: G2Affine,
+	/// Knowledge of `d`, the factor between the δ before and `delta_g1`.
+	pub proof: KnowledgeProof,
 }
 
 /// Bytes of an encoded [`Contribution`]: the digest, then compressed points.
-pub const CONTRIBUTION_LEN: usize = 32 + 48 + 48 + 48 + 96;
+pub const CONTRIBUTION_LEN: usize = 32 + 48 + KNOWLEDGE_PROOF_LEN;
 
 /// Why a phase-2 transcript was refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,31 +89,24 @@ impl core::fmt::Display for CeremonyError {
 impl std::error::Error for CeremonyError {}
 
 impl Contribution {
-	/// The digest, then `delta_g1`, `s`, `s_d` and `r_d` compressed.
+	/// The digest, `delta_g1` compressed, then the proof.
 	pub fn to_bytes(&self) -> [u8; CONTRIBUTION_LEN] {
 		let mut out = [0u8; CONTRIBUTION_LEN];
 		out[..32].copy_from_slice(&self.before);
 		out[32..80].copy_from_slice(&self.delta_g1.to_compressed());
-		out[80..128].copy_from_slice(&self.s.to_compressed());
-		out[128..176].copy_from_slice(&self.s_d.to_compressed());
-		out[176..].copy_from_slice(&self.r_d.to_compressed());
+		out[80..].copy_from_slice(&self.proof.to_bytes());
 		out
 	}
 
 	/// Decodes, refusing points off the curve or outside the prime-order subgroup.
 	pub fn from_bytes(bytes: &[u8]) -> Result<Contribution, CeremonyError> {
-		let bytes: &[u8; CONTRIBUTION_LEN] = bytes.try_into().map_err(|_| CeremonyError::Encoding("wrong length"))?;
-		let g1 = |at: usize| {
-			let point: &[u8; 48] = bytes[at..at + 48].try_into().map_err(|_| CeremonyError::Encoding("G1 point"))?;
-			Option::<G1Affine>::from(G1Affine::from_compressed(point)).ok_or(CeremonyError::Encoding("not a G1 point of the subgroup"))
-		};
-		let r_d: &[u8; 96] = bytes[176..].try_into().map_err(|_| CeremonyError::Encoding("G2 point"))?;
+		if bytes.len() != CONTRIBUTION_LEN {
+			return Err(CeremonyError::Encoding("wrong length"));
+		}
 		Ok(Contribution {
 			before: bytes[..32].try_into().map_err(|_| CeremonyError::Encoding("digest"))?,
-			delta_g1: g1(32)?,
-			s: g1(80)?,
-			s_d: g1(128)?,
-			r_d: Option::<G2Affine>::from(G2Affine::from_compressed(r_d)).ok_or(CeremonyError::Encoding("not a G2 point of the subgroup"))?,
+			delta_g1: decode_g1(&bytes[32..80]).ok_or(CeremonyError::Encoding("delta is not a G1 point of the subgroup"))?,
+			proof: KnowledgeProof::from_bytes(&bytes[80..]).ok_or(CeremonyError::Encoding("the proof's points are not in the subgroups"))?,
 		})
 	}
 }
@@ -132,65 +120,12 @@ pub fn parameters_digest(params: &Parameters) -> [u8; 32] {
 	*state.to_state().update(&bytes).finalize().as_array()
 }
 
-/// The transcript: the base's digest, then every contribution in order.
-struct Running(Transcript);
-
-impl Running {
-	fn new(base: &[u8; 32]) -> Running {
-		let mut transcript = Transcript::new(TRANSCRIPT_LABEL);
-		transcript.append_message(b"base parameters", base);
-		Running(transcript)
-	}
-
-	fn digest(&self) -> [u8; 32] {
-		let mut out = [0u8; 32];
-		self.0.clone().challenge_bytes(b"transcript digest", &mut out);
-		out
-	}
-
-	fn append(&mut self, contribution: &Contribution) {
-		self.0.append_message(b"contribution", &contribution.to_bytes());
-	}
-}
-
 /// The digest a contribution after `contributions` starts from; after all of them, the digest
 /// of the whole transcript (what a chain records with the verifying key).
 pub fn transcript_digest(base: &[u8; 32], contributions: &[Contribution]) -> [u8; 32] {
-	let mut running = Running::new(base);
-	contributions.iter().for_each(|c| running.append(c));
+	let mut running = Running::new(TRANSCRIPT_LABEL, base);
+	contributions.iter().for_each(|c| running.append(&c.to_bytes()));
 	running.digest()
-}
-
-/// `r`: the digest and `s`, `s·d` hashed to G2, so that the contributor fixes `s·d` before it
-/// learns `r` and can only answer `r·d` by knowing `d`.
-fn r_point(before: &[u8; 32], s: &G1Affine, s_d: &G1Affine) -> G2Affine {
-	let mut message = Vec::with_capacity(32 + 96);
-	message.extend_from_slice(before);
-	message.extend_from_slice(&s.to_compressed());
-	message.extend_from_slice(&s_d.to_compressed());
-	<G2Projective as HashToCurve<ExpandMsgXmd<sha2::Sha256>>>::hash_to_curve([message.as_slice()], HASH_TO_G2_DST).to_affine()
-}
-
-/// Whether `b1 / a1` in G1 equals `b2 / a2` in G2: `e(a1, b2) == e(b1, a2)`.
-fn same_ratio(a1: &G1Affine, b1: &G1Affine, a2: &G2Affine, b2: &G2Affine) -> bool {
-	pairing(a1, b2) == pairing(b1, a2)
-}
-
-/// Every point times `k`, on every core.
-fn scaled(points: &[G1Affine], k: Scalar, progress: &(dyn Fn(usize) + Sync)) -> Vec<G1Affine> {
-	let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-	let chunk = points.len().div_ceil(threads).max(1);
-	let mut out = vec![G1Affine::identity(); points.len()];
-	std::thread::scope(|scope| {
-		for (from, to) in points.chunks(chunk).zip(out.chunks_mut(chunk)) {
-			scope.spawn(move || {
-				let projective: Vec<G1Projective> = from.iter().map(|p| p * k).collect();
-				G1Projective::batch_normalize(&projective, to);
-				progress(from.len());
-			});
-		}
-	});
-	out
 }
 
 /// Adds a contribution to `params`: a fresh secret `d` from `rng` multiplies δ and divides the
@@ -210,20 +145,13 @@ pub fn contribute<R: CryptoRng + ?Sized>(
 		}
 	};
 	let before = transcript_digest(base, previous);
-	let s = (G1Projective::generator() * Scalar::random(&mut *rng)).to_affine();
-	let s_d = (s * d).to_affine();
-	let r_d = (r_point(&before, &s, &s_d) * d).to_affine();
+	let proof = KnowledgeProof::prove(d, DELTA, &before, rng);
 	let d_inverse = d.invert().expect("d is not zero");
 	params.vk.delta_g1 = (params.vk.delta_g1 * d).to_affine();
 	params.vk.delta_g2 = (params.vk.delta_g2 * d).to_affine();
-	params.h = Arc::new(scaled(&params.h, d_inverse, progress));
-	params.l = Arc::new(scaled(&params.l, d_inverse, progress));
-	Contribution { before, delta_g1: params.vk.delta_g1, s, s_d, r_d }
-}
-
-/// `Σ ρ_i · points_i` for the random `ρ`.
-fn combine(points: &[G1Affine], rho: &[Scalar]) -> G1Affine {
-	points.iter().zip(rho).fold(G1Projective::identity(), |sum, (p, r)| sum + p * r).to_affine()
+	params.h = Arc::new(scale_each(&params.h, &[d_inverse], progress));
+	params.l = Arc::new(scale_each(&params.l, &[d_inverse], progress));
+	Contribution { before, delta_g1: params.vk.delta_g1, proof }
 }
 
 /// Checks that `contributions` lead from `base` to `last`: every contribution follows the
@@ -254,24 +182,19 @@ pub fn verify<R: CryptoRng + ?Sized>(
 		return Err(CeremonyError::NotFromBase { element });
 	}
 
-	let mut running = Running::new(&parameters_digest(base));
+	let mut running = Running::new(TRANSCRIPT_LABEL, &parameters_digest(base));
 	let mut delta = b.delta_g1;
 	for (index, c) in contributions.iter().enumerate() {
 		if c.before != running.digest() {
 			return Err(CeremonyError::OutOfOrder { index });
 		}
-		if bool::from(c.s.is_identity()) || bool::from(c.s_d.is_identity()) || bool::from(c.r_d.is_identity()) {
-			return Err(CeremonyError::Degenerate { index });
-		}
-		let r = r_point(&c.before, &c.s, &c.s_d);
-		if !same_ratio(&c.s, &c.s_d, &r, &c.r_d) {
-			return Err(CeremonyError::ProofOfKnowledge { index });
-		}
-		if !same_ratio(&delta, &c.delta_g1, &r, &c.r_d) {
-			return Err(CeremonyError::DeltaNotProven { index });
-		}
+		c.proof.check(DELTA, &c.before, &delta, &c.delta_g1).map_err(|failure| match failure {
+			ProofFailure::Degenerate => CeremonyError::Degenerate { index },
+			ProofFailure::Knowledge => CeremonyError::ProofOfKnowledge { index },
+			ProofFailure::Ratio => CeremonyError::DeltaNotProven { index },
+		})?;
 		delta = c.delta_g1;
-		running.append(c);
+		running.append(&c.to_bytes());
 	}
 	if l.delta_g1 != delta {
 		return Err(CeremonyError::FinalDelta);
@@ -282,7 +205,7 @@ pub fn verify<R: CryptoRng + ?Sized>(
 	}
 	// H and L times δ are unchanged: e(Σρ·H', δ') == e(Σρ·H, δ).
 	for (before, after, error) in [(&base.h, &last.h, CeremonyError::HQuery), (&base.l, &last.l, CeremonyError::LQuery)] {
-		let rho: Vec<Scalar> = (0..before.len()).map(|_| Scalar::random(&mut *rng)).collect();
+		let rho = randomizers(before.len(), rng);
 		if pairing(&combine(after, &rho), &l.delta_g2) != pairing(&combine(before, &rho), &b.delta_g2) {
 			return Err(error);
 		}
@@ -291,16 +214,16 @@ pub fn verify<R: CryptoRng + ?Sized>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
 	use super::*;
 	use bellman::{Circuit, ConstraintSystem, SynthesisError};
-	use bls12_381::Bls12;
+	use bls12_381::{G1Projective, G2Affine};
 	use rand_chacha::ChaCha20Rng;
 	use rand_core_010::SeedableRng;
 
 	/// `x³ + x + 5 = y` with `y` public: small, but every query of a real circuit is there.
 	#[derive(Clone, Copy)]
-	struct Cubic(Option<Scalar>);
+	pub(crate) struct Cubic(pub(crate) Option<Scalar>);
 
 	impl Circuit<Scalar> for Cubic {
 		fn synthesize<CS: ConstraintSystem<Scalar>>(self, cs: &mut CS) -> Result<(), SynthesisError> {
@@ -322,8 +245,11 @@ mod tests {
 		ChaCha20Rng::from_seed([seed; 32])
 	}
 
+	/// The circuit's parameters from a phase 1 of one participant seeded by `seed`.
 	fn base(seed: u8) -> Parameters {
-		groth16::generate_random_parameters::<Bls12, _, _>(Cubic(None), &mut rng(seed)).expect("parameters")
+		let mut accumulator = super::super::phase1::Accumulator::new(3);
+		super::super::phase1::contribute(&mut accumulator, &[], &mut rng(seed), &|_| {});
+		super::super::circuit::parameters(Cubic(None), &accumulator).expect("parameters")
 	}
 
 	/// The base and three contributions on it.
@@ -364,12 +290,12 @@ mod tests {
 		let (start, mut contributions, last) = ceremony();
 		// The third participant replays the second's proof, bound to the transcript before it.
 		let honest = contributions[2].clone();
-		contributions[2] = Contribution { before: honest.before, delta_g1: honest.delta_g1, ..contributions[1].clone() };
+		contributions[2] = Contribution { proof: contributions[1].proof, ..honest.clone() };
 		assert_eq!(verify(&start, &contributions, &last, &mut rng(50)), Err(CeremonyError::ProofOfKnowledge { index: 2 }));
 		// Or proves nothing: r·d is not r times the multiplier of s.
-		contributions[2] = Contribution { r_d: G2Affine::generator(), ..honest.clone() };
+		contributions[2] = Contribution { proof: KnowledgeProof { r_x: G2Affine::generator(), ..honest.proof }, ..honest.clone() };
 		assert_eq!(verify(&start, &contributions, &last, &mut rng(50)), Err(CeremonyError::ProofOfKnowledge { index: 2 }));
-		contributions[2] = Contribution { s: G1Affine::identity(), s_d: G1Affine::identity(), ..honest };
+		contributions[2] = Contribution { proof: KnowledgeProof { s: G1Affine::identity(), s_x: G1Affine::identity(), ..honest.proof }, ..honest };
 		assert_eq!(verify(&start, &contributions, &last, &mut rng(50)), Err(CeremonyError::Degenerate { index: 2 }));
 	}
 
@@ -416,6 +342,7 @@ mod tests {
 		reordered.swap(1, 2);
 		assert_eq!(verify(&start, &reordered, &last, &mut rng(50)), Err(CeremonyError::OutOfOrder { index: 1 }));
 		assert_eq!(verify(&start, &contributions[1..], &last, &mut rng(50)), Err(CeremonyError::OutOfOrder { index: 0 }));
+		// A phase 2 built on another phase 1.
 		let other = base(2);
 		assert_eq!(verify(&other, &contributions, &last, &mut rng(50)), Err(CeremonyError::NotFromBase { element: "alpha_g1" }));
 	}
