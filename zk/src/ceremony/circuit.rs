@@ -124,7 +124,8 @@ impl ConstraintSystem<Scalar> for Matrices {
 }
 
 /// In-place radix-2 FFT over group elements with root `omega` (bellman's serial FFT).
-fn fft<G: Group<Scalar = Scalar>>(a: &mut [G], omega: Scalar) {
+fn fft<G: Group<Scalar = Scalar> + group::WnafGroup>(a: &mut [G], omega: Scalar) {
+	let mut wnaf = group::Wnaf::new();
 	let n = a.len();
 	let log_n = n.trailing_zeros();
 	for k in 0..n {
@@ -139,7 +140,7 @@ fn fft<G: Group<Scalar = Scalar>>(a: &mut [G], omega: Scalar) {
 		for k in (0..n).step_by(2 * m) {
 			let mut w = Scalar::ONE;
 			for j in 0..m {
-				let t = a[k + j + m] * w;
+				let t = wnaf.scalar(&w).base(a[k + j + m]);
 				a[k + j + m] = a[k + j] - t;
 				a[k + j] += t;
 				w *= w_m;
@@ -154,6 +155,7 @@ fn fft<G: Group<Scalar = Scalar>>(a: &mut [G], omega: Scalar) {
 fn lagrange<P>(points: &[P]) -> Vec<P>
 where
 	P: PrimeCurveAffine<Scalar = Scalar>,
+	P::Curve: group::WnafGroup,
 {
 	let n = points.len();
 	let omega = Field::pow_vartime(&Scalar::ROOT_OF_UNITY, [1u64 << (Scalar::S - n.trailing_zeros())]);
@@ -166,8 +168,21 @@ where
 	out
 }
 
+fn joined<T>(thread: std::thread::ScopedJoinHandle<'_, T>) -> T {
+	thread.join().expect("an FFT thread does not panic")
+}
+
+/// `Σ coefficient·basis[row]`. Most coefficients of the circuits are ±1: those are additions.
 fn at_tau<G: Group<Scalar = Scalar>>(basis: &[G], column: &Column) -> G {
-	column.iter().fold(G::identity(), |sum, (coefficient, row)| sum + basis[*row] * coefficient)
+	column.iter().fold(G::identity(), |sum, (coefficient, row)| {
+		if *coefficient == Scalar::ONE {
+			sum + basis[*row]
+		} else if *coefficient == -Scalar::ONE {
+			sum - basis[*row]
+		} else {
+			sum + basis[*row] * coefficient
+		}
+	})
 }
 
 /// The circuit's parameters with γ = δ = 1 from the accumulator `phase1`.
@@ -184,10 +199,15 @@ pub fn parameters<C: Circuit<Scalar>>(circuit: C, phase1: &Accumulator) -> Resul
 		return Err(CircuitError::TooSmall { needed: m, available: phase1.size() });
 	}
 
-	let tau_g1: Vec<G1Projective> = lagrange(&phase1.tau_g1[..m]).iter().map(G1Projective::from).collect();
-	let tau_g2: Vec<G2Projective> = lagrange(&phase1.tau_g2[..m]).iter().map(G2Projective::from).collect();
-	let alpha_tau: Vec<G1Projective> = lagrange(&phase1.alpha_tau_g1[..m]).iter().map(G1Projective::from).collect();
-	let beta_tau: Vec<G1Projective> = lagrange(&phase1.beta_tau_g1[..m]).iter().map(G1Projective::from).collect();
+	// The four bases at once: each inverse FFT is one thread's work.
+	let projective = |points: Vec<G1Affine>| points.iter().map(G1Projective::from).collect::<Vec<_>>();
+	let (tau_g1, tau_g2, alpha_tau, beta_tau) = std::thread::scope(|scope| {
+		let tau_g2 = scope.spawn(|| lagrange(&phase1.tau_g2[..m]).iter().map(G2Projective::from).collect::<Vec<_>>());
+		let alpha_tau = scope.spawn(|| projective(lagrange(&phase1.alpha_tau_g1[..m])));
+		let beta_tau = scope.spawn(|| projective(lagrange(&phase1.beta_tau_g1[..m])));
+		let tau_g1 = projective(lagrange(&phase1.tau_g1[..m]));
+		(tau_g1, joined(tau_g2), joined(alpha_tau), joined(beta_tau))
+	});
 
 	// Per variable: A and B at τ, and β·A + α·B + C (IC for inputs, L for the others).
 	let evaluate = |columns: &[Vec<Column>; 3]| {
