@@ -175,6 +175,9 @@ cmd_start() {
 	. "$here/env.sh"
 	binary="${MEDSHARE_NODE:-$CARGO_TARGET_DIR/debug/medshare-node}"
 	[ -x "$binary" ] || die "$binary does not exist: cargo build -p medshare-node (after . scripts/env.sh)"
+	# The local chain takes a ceremony's keys, as the compose services do from ./ceremony.
+	export MEDSHARE_CEREMONY_KEYS="${MEDSHARE_CEREMONY_KEYS:-$root/ceremony/verifying-keys.json}"
+	[ -f "$MEDSHARE_CEREMONY_KEYS" ] || die "$MEDSHARE_CEREMONY_KEYS does not exist: run scripts/ceremony.sh first (docs/CEREMONY.md)"
 	mkdir -p "$dir"
 	local services=() n=0
 	mapfile -t services < <(compose_services)

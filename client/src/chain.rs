@@ -211,7 +211,7 @@ pub struct Bytes(pub Vec<u8>);
 // types (the drift tests check these against the runtime's metadata).
 pub use medshare_paillier::KeyRegistration;
 pub use medshare_primitives::{
-	Indicator, Institution, RegisteredKey, RequestStatus, RequestedIndicator, SessionState,
+	Circuit, Indicator, Institution, KeyOrigin, RegisteredKey, RequestStatus, RequestedIndicator, SessionState,
 };
 
 /// The bounds of the pallet's vectors are the chain's to enforce when it stores a value; the
@@ -554,6 +554,20 @@ impl Chain {
 	/// A holder's registered Paillier key.
 	pub async fn holder_key(&self, account: &AccountId32) -> Result<Option<RegisteredKey>, ChainError> {
 		self.fetch("HolderKeys", (account.clone(),)).await
+	}
+
+	/// A circuit's verifying key and where it came from (a key without a recorded origin is a
+	/// development key, as the pallet counts it).
+	pub async fn verifying_key(&self, circuit: Circuit) -> Result<Option<(Vec<u8>, KeyOrigin)>, ChainError> {
+		let name = match circuit {
+			Circuit::Requirement => "Requirement",
+			Circuit::Eligibility => "Eligibility",
+		};
+		let at = self.at_head().await?;
+		let key = || (Value::unnamed_variant(name, []),);
+		let Some(bytes) = self.fetch_at::<_, Vec<u8>>(&at, "VerifyingKeys", key()).await? else { return Ok(None) };
+		let origin = self.fetch_at(&at, "VerifyingKeyOrigins", key()).await?.unwrap_or(KeyOrigin::Development);
+		Ok(Some((bytes, origin)))
 	}
 
 	/// A request.

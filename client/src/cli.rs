@@ -42,9 +42,15 @@ pub struct Global {
 	/// $XDG_DATA_HOME/medshare or ~/.local/share/medshare.
 	#[arg(long, global = true)]
 	pub state_dir: Option<PathBuf>,
-	/// Directory caching the Groth16 parameters; default $MEDSHARE_PARAMS_DIR or ~/.cache/medshare/params.
+	/// Directory caching the development Groth16 parameters; default $MEDSHARE_PARAMS_DIR or
+	/// ~/.cache/medshare/params.
 	#[arg(long, global = true)]
 	pub params_dir: Option<PathBuf>,
+	/// A setup ceremony's Groth16 parameters: the directory `medshare-setup export` wrote
+	/// (requirement.params, eligibility.params). Needed on every chain whose keys came from a
+	/// ceremony, such as `local`; without it the development parameters are used.
+	#[arg(long, global = true, env = "MEDSHARE_PARAMS", value_name = "DIR")]
+	pub params: Option<PathBuf>,
 	/// Print machine-readable JSON instead of tables.
 	#[arg(long, global = true)]
 	pub json: bool,
@@ -287,6 +293,7 @@ async fn context(global: &Global) -> Result<Context, OpError> {
 		state: StateDir::new(global.state_dir.clone().unwrap_or_else(default_state_dir)),
 		progress: Progress::terminal(!global.quiet && !global.json),
 		params_dir: global.params_dir.clone().unwrap_or_else(medshare_zk::setup::default_parameter_dir),
+		ceremony_params: global.params.clone(),
 	})
 }
 

@@ -10,6 +10,7 @@
 
 use medshare_paillier::compare::{ComparisonContext, ComparisonStatement};
 use medshare_paillier::{compare, PublicKey};
+use medshare_zk::setup::CircuitKind;
 use serde_json::json;
 
 use crate::chain::{Call, KeyRegistration};
@@ -97,7 +98,8 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 	};
 	let register_holder = Call::RegisterHolderKey { registration: ops::key_registration(ctx, input.holder, &holder_key)? };
 
-	let prepared = ops::prepare_request(ctx, input.institution, &registry, input.request_text)?;
+	let requirement = ops::proving_parameters(ctx, CircuitKind::Requirement).await?;
+	let prepared = ops::prepare_request(ctx, input.institution, &registry, input.request_text, &requirement)?;
 	let mut request_secrets = prepared.secrets;
 	request_secrets.request_id = request_id;
 	ctx.state.write(&ctx.state.request_path(&genesis, request_id), &request_secrets)?;
@@ -112,6 +114,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 		&input.institution.account(),
 		requested,
 		None,
+		&ops::proving_parameters(ctx, CircuitKind::Eligibility).await?,
 	)?;
 	let mut session_secrets = eligibility.secrets;
 	session_secrets.session_id = session_id;

@@ -16,7 +16,7 @@ use rand_010::Rng;
 use serde::Serialize;
 use subxt::utils::AccountId32;
 
-use crate::chain::{Call, Chain, ChainError, Included, KeyRegistration, RegisteredKey, RequestedIndicator, Session, SessionState, Wait};
+use crate::chain::{Call, Chain, ChainError, Circuit, Included, KeyOrigin, KeyRegistration, RegisteredKey, RequestedIndicator, Session, SessionState, Wait};
 use crate::fhir::{self, ImportError};
 use crate::progress::Progress;
 use crate::registry::RegistryEntry;
@@ -51,6 +51,12 @@ pub enum OpError {
 	BadKey { path: String, error: String },
 	#[error("Groth16 parameters: {0}. Remove the parameter directory to have them generated again")]
 	Parameters(String),
+	#[error("Groth16 parameters in {path}: {error}; pass --params with the directory `medshare-setup export` wrote")]
+	CeremonyParameters { path: String, error: String },
+	#[error("the {circuit} proofs would be made with {local}, whose key is not this chain's ({chain}): the chain would refuse them. Pass --params DIR with the parameters of the ceremony the chain's keys came from (`medshare-setup export` writes them; docs/CEREMONY.md)")]
+	ParametersMismatch { circuit: &'static str, local: String, chain: String },
+	#[error("this chain has no {0} verifying key yet: the registrar sets one with set_verifying_key")]
+	ChainKeyMissing(&'static str),
 	#[error("proving failed: {0}")]
 	Prove(String),
 	#[error("not eligible: {name} = {value} lies outside its plausible domain {lo} to {hi}, so no proof can be made; check the measurement and its unit and re-import (medshare holder import)")]
@@ -116,6 +122,8 @@ impl OpError {
 			OpError::NotRequestInstitution { .. } => Some("NotRequestInstitution"),
 			OpError::Import(_) => Some("Import"),
 			OpError::RequestFile(_) => Some("RequestFile"),
+			OpError::ParametersMismatch { .. } => Some("ParametersMismatch"),
+			OpError::ChainKeyMissing(_) => Some("ChainKeyMissing"),
 			_ => None,
 		}
 	}
@@ -127,8 +135,10 @@ pub struct Context {
 	pub chain: Chain,
 	pub state: StateDir,
 	pub progress: Progress,
-	/// Where the Groth16 parameter files are cached.
+	/// Where the development parameter files are cached.
 	pub params_dir: PathBuf,
+	/// A ceremony's parameters (`--params`), used instead of the development ones.
+	pub ceremony_params: Option<PathBuf>,
 }
 
 impl Context {
@@ -290,15 +300,46 @@ pub async fn register_institution(ctx: &Context, signer: &Signer, metadata: &str
 	Ok(step_report(signer, submit(ctx, signer, call).await?))
 }
 
-fn load_parameters(ctx: &Context, kind: CircuitKind) -> Result<setup::Parameters, OpError> {
-	let spinner = ctx.progress.spinner(format!(
-		"loading the {} circuit's Groth16 parameters from {} (generated on first use, 1-2 minutes)",
-		kind.name(),
-		ctx.params_dir.display()
-	));
-	let params = setup::load_or_create_dev_parameters(&ctx.params_dir, kind).map_err(|e| OpError::Parameters(format!("{e:?}")));
-	spinner.finish_and_clear();
-	params
+/// The parameters to prove `kind` with: the ceremony's (`--params`) or the development ones,
+/// refused unless their verifying key is the one the chain holds, so that no step proves for
+/// minutes only to have its proofs refused (and so that development parameters are never used
+/// on a chain whose keys came from a ceremony).
+pub async fn proving_parameters(ctx: &Context, kind: CircuitKind) -> Result<setup::Parameters, OpError> {
+	let circuit = match kind {
+		CircuitKind::Requirement => Circuit::Requirement,
+		CircuitKind::Eligibility => Circuit::Eligibility,
+	};
+	let (chain_key, origin) = ctx.chain.verifying_key(circuit).await?.ok_or(OpError::ChainKeyMissing(kind.name()))?;
+	let (params, local) = match &ctx.ceremony_params {
+		Some(dir) => {
+			let path = dir.join(format!("{}.params", kind.name()));
+			let spinner = ctx.progress.spinner(format!("loading the {} circuit's Groth16 parameters from {}", kind.name(), path.display()));
+			// Unchecked: the key is compared with the chain's below, and the rest is the
+			// prover's own file, which `medshare-setup verify` checked.
+			let params = setup::read_parameters(&path, false)
+				.map_err(|e| OpError::CeremonyParameters { path: path.display().to_string(), error: e.to_string() });
+			spinner.finish_and_clear();
+			(params?, format!("the parameters in {}", dir.display()))
+		},
+		None => {
+			let spinner = ctx.progress.spinner(format!(
+				"loading the {} circuit's development parameters from {} (generated on first use, 1-2 minutes)",
+				kind.name(),
+				ctx.params_dir.display()
+			));
+			let params = setup::load_or_create_dev_parameters(&ctx.params_dir, kind).map_err(|e| OpError::Parameters(format!("{e:?}")));
+			spinner.finish_and_clear();
+			(params?, "the development parameters".to_string())
+		},
+	};
+	if setup::verifying_key_bytes(&params) != chain_key {
+		let chain = match origin {
+			KeyOrigin::Development => "a development key".to_string(),
+			KeyOrigin::Ceremony { transcript } => format!("a ceremony's key, transcript 0x{}", hex::encode(transcript.0)),
+		};
+		return Err(OpError::ParametersMismatch { circuit: kind.name(), local, chain });
+	}
+	Ok(params)
 }
 
 /// One indicator of a created request, for the report (public parts only).
@@ -344,6 +385,7 @@ pub fn prepare_request(
 	institution: &Signer,
 	registry: &[RegistryEntry],
 	file_text: &str,
+	params: &setup::Parameters,
 ) -> Result<PreparedRequest, OpError> {
 	let file = RequestFile::parse(file_text)?;
 	let resolved = file.resolve(registry)?;
@@ -352,11 +394,10 @@ pub fn prepare_request(
 		.map(|r| medshare_zk::RequestedIndicator { id: r.entry.id, lo: r.entry.lo, hi: r.entry.hi, min_width: r.min_width })
 		.collect();
 	let ranges: Vec<(u32, u32)> = resolved.iter().map(|r| (r.down, r.up)).collect();
-	let params = load_parameters(ctx, CircuitKind::Requirement)?;
 	let chunks_total = medshare_zk::statement::chunk_count(indicators.len()) as u64;
 	let bar = ctx.progress.bar(chunks_total, "proving the ranges (requirement proof)");
 	let chunks = prove::prove_requirement(
-		&params,
+		params,
 		&institution.account_bytes(),
 		&indicators,
 		&ranges,
@@ -397,7 +438,8 @@ pub fn prepare_request(
 /// Creates a research request from a request file (step 1).
 pub async fn create_request(ctx: &Context, signer: &Signer, file_text: &str) -> Result<RequestReport, OpError> {
 	let registry = ctx.chain.registry().await?;
-	let prepared = prepare_request(ctx, signer, &registry, file_text)?;
+	let params = proving_parameters(ctx, CircuitKind::Requirement).await?;
+	let prepared = prepare_request(ctx, signer, &registry, file_text, &params)?;
 	// The secrets are written before submitting: if the client dies after the chain accepted
 	// the request, the ranges that the commitments hide must not be lost with it.
 	let pending = ctx.state.request_path(&ctx.genesis(), 0).with_file_name(format!("pending-{}.json", &prepared.secrets.range_commitments[0][..16]));
@@ -704,6 +746,7 @@ pub fn prepare_eligibility(
 	institution: &AccountId32,
 	requested: &[RequestedIndicator],
 	expected_statements: Option<&[[u8; 32]]>,
+	params: &setup::Parameters,
 ) -> Result<PreparedEligibility, OpError> {
 	let path = ctx.state.holder_path(&holder.address());
 	let data: HolderData = ctx.state.require(&path, "imported data", "import a FHIR bundle first: medshare holder import --bundle <file>")?;
@@ -728,11 +771,10 @@ pub fn prepare_eligibility(
 	let mut nonce = [0u8; 32];
 	rand_010::rng().fill_bytes(&mut nonce);
 	let binding = Binding { request_id, holder: holder.account_bytes(), nonce };
-	let params = load_parameters(ctx, CircuitKind::Eligibility)?;
 	let total = medshare_zk::statement::chunk_count(indicators.len()) as u64;
 	let bar = ctx.progress.bar(total, "proving eligibility");
 	let chunks = prove::prove_eligibility(
-		&params,
+		params,
 		&institution.0,
 		&indicators,
 		&plain,
@@ -849,6 +891,7 @@ pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<Joi
 	}
 	let registry = ctx.chain.registry().await?;
 	check_min_widths(request_id, &request.indicators, &registry)?;
+	let params = proving_parameters(ctx, CircuitKind::Eligibility).await?;
 	let prepared = prepare_eligibility(
 		ctx,
 		signer,
@@ -857,6 +900,7 @@ pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<Joi
 		&request.institution,
 		&request.indicators,
 		Some(&request.statements),
+		&params,
 	)?;
 	let pending = ctx.state.session_path(&ctx.genesis(), 0).with_file_name(format!("pending-{}.json", &prepared.secrets.nonce[..16]));
 	ctx.state.write(&pending, &prepared.secrets)?;

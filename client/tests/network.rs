@@ -10,6 +10,13 @@
 //! on 127.0.0.1 with their own ports instead and the partition scenario is skipped, said on
 //! stderr; `MEDSHARE_NETWORK=netns` makes that a failure (CI runs as root), `=loopback` forces it.
 //!
+//! The `local` chain refuses development keys, so the nodes take the keys of a setup ceremony:
+//! three participants and a beacon in both phases, run with `medshare-setup` at the circuits'
+//! real size before the nodes start ([`ceremony`]; kept beside the build and reused until the
+//! circuits change, `MEDSHARE_CEREMONY_FRESH=1` reruns it). Every `medshare` step proves with
+//! the ceremony's parameters (`--params`). Scenario 1 shows that the client refuses development
+//! parameters on this chain, and that the pallet refuses a request proven with them.
+//!
 //! One test runs the scenarios in order on one network, so that the nodes start once and the
 //! chain grows as a real one does; each scenario has a time budget and every wait a deadline.
 //! `MEDSHARE_NETWORK_SCENARIOS=1,3` runs a subset. Every process is killed and every namespace
@@ -108,6 +115,64 @@ fn four_validators_on_their_own_hosts_survive_faults_partitions_and_restarts() {
 	}
 }
 
+/// Runs `medshare-setup --json <args>`, which must succeed.
+fn setup_tool(binary: &Path, args: &[&str]) -> Value {
+	let output = Command::new(binary).arg("--json").args(args).output().expect("medshare-setup runs");
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	assert!(output.status.success(), "medshare-setup {args:?} failed: {stdout}{}", String::from_utf8_lossy(&output.stderr));
+	serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("medshare-setup {args:?}: not JSON ({e}): {stdout}"))
+}
+
+/// The directory `medshare-setup export` wrote for this build's circuits: `verifying-keys.json`
+/// for the nodes, the parameters for `medshare --params`. A three-participant ceremony with a
+/// beacon in each phase, at the circuits' domain (2^16), run once and kept beside the build;
+/// its name carries a hash of the development keys, which change whenever the circuits do.
+fn ceremony() -> PathBuf {
+	let node = common::node_binary();
+	let binary = node.with_file_name("medshare-setup");
+	assert!(binary.exists(), "{} does not exist: build the workspace first (cargo build --workspace)", binary.display());
+	let circuits = sp_io::hashing::blake2_256(&[medshare_zk::DEV_REQUIREMENT_VK, medshare_zk::DEV_ELIGIBILITY_VK].concat());
+	let out = node.with_file_name(format!("medshare-ceremony-{}", hex::encode(&circuits[..8])));
+	let fresh = std::env::var("MEDSHARE_CEREMONY_FRESH").is_ok_and(|v| v == "1");
+	if !fresh && out.join("verifying-keys.json").exists() {
+		eprintln!("[network] the ceremony's keys and parameters from an earlier run: {}", out.display());
+		return out;
+	}
+	let work = out.with_extension("work");
+	let _ = fs::remove_dir_all(&work);
+	let started = Instant::now();
+	let dir = work.to_str().expect("a UTF-8 path");
+	let timed = |what: &str, args: &[&str]| {
+		let begun = Instant::now();
+		let value = setup_tool(&binary, args);
+		eprintln!("[network] ceremony: {what} took {:.0?}", begun.elapsed());
+		value
+	};
+	timed("phase 1 new", &["phase1", "new", "--power", "16", dir]);
+	for participant in 1..=3 {
+		let entropy = format!("participant {participant}'s own entropy");
+		timed(&format!("phase 1 contribution {participant}"), &["phase1", "contribute", "--entropy", &entropy, dir]);
+	}
+	timed("phase 1 beacon", &["phase1", "beacon", "--beacon", "network test beacon", "--iterations", "10", dir]);
+	timed("phase 2 new (phase 1 verified, Lagrange bases, both circuits' parameters)", &["phase2", "new", dir]);
+	for participant in 1..=3 {
+		timed(&format!("phase 2 contribution {participant}"), &["phase2", "contribute", dir]);
+	}
+	timed("phase 2 beacon", &["phase2", "beacon", "--beacon", "network test beacon", "--iterations", "10", dir]);
+	let partial = out.with_extension("partial");
+	let _ = fs::remove_dir_all(&partial);
+	let exported = timed(
+		"export (everything verified)",
+		&["export", "--beacon", "network test beacon", "--iterations", "10", dir, partial.to_str().expect("a UTF-8 path")],
+	);
+	assert!(exported["requirement"].as_str().is_some_and(|d| d.starts_with("0x")), "{exported}");
+	let _ = fs::remove_dir_all(&out);
+	fs::rename(&partial, &out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
+	let _ = fs::remove_dir_all(&work);
+	eprintln!("[network] ceremony of three participants done in {:.0?}: {}", started.elapsed(), out.display());
+	out
+}
+
 fn selected_scenarios() -> Vec<u32> {
 	match std::env::var("MEDSHARE_NETWORK_SCENARIOS") {
 		Ok(list) if !list.trim().is_empty() => list
@@ -138,6 +203,7 @@ fn prepare_accounts(net: &mut Network) {
 /// node 4; all agree.
 fn all_up(net: &mut Network, completed: &mut Vec<u64>) {
 	let last = net.nodes.len() - 1;
+	development_parameters_refused(net);
 	let probe = LagProbe::start(net.nodes[0].http());
 	let request = create_request(net, 0);
 	let session = join(net, 0, request);
@@ -149,6 +215,25 @@ fn all_up(net: &mut Network, completed: &mut Vec<u64>) {
 	check_results(net, last, session);
 	net.converge("all four up", CATCH_UP);
 	completed.push(session);
+}
+
+/// The chain's keys are the ceremony's: the client refuses to prove with the development
+/// parameters, before any proof, and a request proven with them anyway is refused by the pallet.
+fn development_parameters_refused(net: &mut Network) {
+	let url = net.nodes[0].url();
+	let output = Command::new(&net.cli_binary)
+		.args(["--url", url.as_str(), "--state-dir"])
+		.arg(&net.state_dir)
+		.args(["--json", "--quiet", "institution", "request", "--suri", INSTITUTION, "--file", net.request_file.as_str()])
+		.output()
+		.expect("the medshare binary runs");
+	let answer: Value = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+	assert!(!output.status.success(), "a request was proven with development parameters: {answer}");
+	assert_eq!(answer["kind"], "ParametersMismatch", "{answer} {}", String::from_utf8_lossy(&output.stderr));
+	assert_eq!(support::development_proof_error(&url, &net.state_dir), "InvalidProof");
+	let keys: Value = serde_json::from_str(&fs::read_to_string(net.ceremony.join("verifying-keys.json")).expect("the keys file")).expect("JSON");
+	let origin = support::key_origin(&url, medshare_client::chain::Circuit::Requirement);
+	assert_eq!(format!("0x{}", hex::encode(origin)), keys["requirement"]["transcript"].as_str().unwrap_or_default(), "{keys}");
 }
 
 /// 2. Node 4 killed while the holder's data is in flight through node 1.
@@ -418,6 +503,8 @@ fn die_with_parent(command: &mut Command) {
 struct Node {
 	service: String,
 	netns: Option<String>,
+	/// The ceremony's verifying keys, which the `local` chain spec reads.
+	ceremony_keys: PathBuf,
 	place: Place,
 	args: Vec<String>,
 	base_path: PathBuf,
@@ -446,6 +533,7 @@ impl Node {
 			},
 			None => Command::new(binary),
 		};
+		command.env("MEDSHARE_CEREMONY_KEYS", &self.ceremony_keys);
 		command.args(&self.args).stdin(Stdio::null()).stdout(log.try_clone().expect("a second log handle")).stderr(log);
 		die_with_parent(&mut command);
 		let child = command.spawn().unwrap_or_else(|e| panic!("could not start {}: {e}", self.service));
@@ -540,6 +628,8 @@ struct Network {
 	dir: PathBuf,
 	node_binary: PathBuf,
 	cli_binary: PathBuf,
+	/// The ceremony's exported parameters (`medshare --params`) and keys.
+	ceremony: PathBuf,
 	state_dir: PathBuf,
 	request_file: String,
 	bundle: String,
@@ -588,6 +678,7 @@ impl Network {
 			matches!(choice.as_str(), "" | "auto" | "netns" | "loopback"),
 			"MEDSHARE_NETWORK is netns, loopback or auto, not {choice:?}"
 		);
+		let ceremony = ceremony();
 		let tag = std::process::id().to_string();
 		let dir = std::env::temp_dir().join(format!("medshare-network-{tag}"));
 		let _ = fs::remove_dir_all(&dir);
@@ -604,6 +695,7 @@ impl Network {
 			dir,
 			node_binary,
 			cli_binary,
+			ceremony,
 			request_file: sample("request.json").to_str().expect("a UTF-8 path").to_string(),
 			bundle: sample("holder-bundle.json").to_str().expect("a UTF-8 path").to_string(),
 			genesis: Value::Null,
@@ -655,6 +747,7 @@ impl Network {
 			net.nodes.push(Node {
 				service: service.name.clone(),
 				netns,
+				ceremony_keys: net.ceremony.join("verifying-keys.json"),
 				place: places[i].clone(),
 				args,
 				base_path,
@@ -921,6 +1014,8 @@ impl Network {
 			// Each step moves between validators: it waits until its block is final, so that the
 			// next step, through another node, sees it whatever that node's best block is.
 			.args(["--json", "--quiet", "--wait", "finality"])
+			.arg("--params")
+			.arg(&self.ceremony)
 			.args(args)
 			.stdin(Stdio::null())
 			.stdout(File::create(&out).expect("a CLI output file"))

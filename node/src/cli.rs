@@ -62,4 +62,10 @@ pub struct Cli {
 
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// The verifying keys of a setup ceremony: the `verifying-keys.json` that
+	/// `medshare-setup export` writes (docs/CEREMONY.md). The `local` chain requires them and
+	/// refuses development keys; `dev` and chain-spec files ignore them.
+	#[arg(long, global = true, env = "MEDSHARE_CEREMONY_KEYS", value_name = "FILE")]
+	pub ceremony_keys: Option<std::path::PathBuf>,
 }

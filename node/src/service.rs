@@ -145,6 +145,34 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 }
 
 /// Builds and starts a full node: networking, RPC, and, for a validator, Aura and GRANDPA.
+/// Warns loudly when the chain verifies proofs with a development key, read at the best block:
+/// anyone can forge proofs against such a key (docs/CEREMONY.md).
+fn warn_on_development_keys(client: &FullClient) {
+	use codec::Decode;
+	use sc_client_api::StorageProvider;
+	use sp_blockchain::HeaderBackend;
+	let best = client.info().best_hash;
+	for (index, name, development) in
+		[(0u8, "requirement", medshare_zk::DEV_REQUIREMENT_VK), (1u8, "eligibility", medshare_zk::DEV_ELIGIBILITY_VK)]
+	{
+		// MedicalSharing::VerifyingKeys, a Twox64Concat map keyed by the circuit's index.
+		let key = [
+			&sp_io::hashing::twox_128(b"MedicalSharing")[..],
+			&sp_io::hashing::twox_128(b"VerifyingKeys")[..],
+			&sp_io::hashing::twox_64(&[index])[..],
+			&[index][..],
+		]
+		.concat();
+		let stored = client.storage(best, &sc_client_api::StorageKey(key)).ok().flatten();
+		if stored.and_then(|data| Vec::<u8>::decode(&mut &data.0[..]).ok()).as_deref() == Some(development) {
+			log::warn!(
+				"!!! This chain verifies {name} proofs with the DEVELOPMENT key: anyone can forge them. \
+				 Use it for development only; a real chain takes a ceremony's keys (docs/CEREMONY.md). !!!"
+			);
+		}
+	}
+}
+
 pub fn new_full(config: Configuration) -> Result<TaskManager, ServiceError> {
 	match config.network.network_backend {
 		sc_network::config::NetworkBackendType::Libp2p =>
@@ -170,6 +198,7 @@ where
 		transaction_pool,
 		other: (block_import, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
+	warn_on_development_keys(&client);
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
 		Block,

@@ -49,6 +49,32 @@ impl Circuit {
 	}
 }
 
+/// Where a circuit's verifying key came from (issue 16; docs/CEREMONY.md).
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, MaxEncodedLen, TypeInfo, Clone, Copy, PartialEq, Eq, Debug,
+)]
+pub enum KeyOrigin {
+	/// The deterministic development setup, which anyone can rerun: anyone can forge proofs
+	/// against its keys.
+	Development,
+	/// A multi-party setup ceremony, named by the digest of the circuit's phase-2 transcript
+	/// (`medshare-setup verify` prints it; one honest participant suffices).
+	Ceremony {
+		/// The transcript digest.
+		transcript: H256,
+	},
+}
+
+impl Circuit {
+	/// The development setup's verifying key of this circuit.
+	pub const fn development_key(self) -> &'static [u8] {
+		match self {
+			Circuit::Requirement => medshare_zk::DEV_REQUIREMENT_VK,
+			Circuit::Eligibility => medshare_zk::DEV_ELIGIBILITY_VK,
+		}
+	}
+}
+
 /// A Paillier key the chain accepted with its proofs (PROTOCOL.md 9.1): `N` is a
 /// Paillier-Blum modulus (Pi^mod) and `s` lies in `<t>` (Pi^prm). The proofs themselves stay
 /// in the block history.

@@ -47,14 +47,24 @@ pub fn default_indicators() -> Vec<IndicatorSpec> {
 	]
 }
 
+/// Which verifying keys a preset starts with.
+enum Keys {
+	/// The development keys (docs/ZK.md), INSECURE: anyone can forge proofs against them.
+	Development,
+	/// None, and development keys refused: the node's chain spec adds a ceremony's keys from
+	/// the file given with `--ceremony-keys` (docs/CEREMONY.md).
+	Ceremony,
+}
+
 fn genesis(
 	slot_duration: Option<u64>,
 	authorities: &[(AuraId, GrandpaId)],
 	endowed: Vec<AccountId>,
 	registrar_sudo: AccountId,
 	demo_institution: AccountId,
+	keys: Keys,
 ) -> Value {
-	build_struct_json_patch!(RuntimeGenesisConfig {
+	let mut patch = build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
 			balances: endowed.into_iter().map(|account| (account, ENDOWMENT)).collect::<Vec<_>>(),
 		},
@@ -69,14 +79,17 @@ fn genesis(
 				.collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(registrar_sudo) },
-		medical_sharing: MedicalSharingConfig {
-			indicators: default_indicators(),
-			institutions: vec![demo_institution],
-			// INSECURE development keys (docs/ZK.md): anyone can forge proofs against them.
-			requirement_verifying_key: Some(medshare_zk::DEV_REQUIREMENT_VK.to_vec()),
-			eligibility_verifying_key: Some(medshare_zk::DEV_ELIGIBILITY_VK.to_vec()),
+		medical_sharing: MedicalSharingConfig { indicators: default_indicators(), institutions: vec![demo_institution] },
+	});
+	let sharing = &mut patch["medicalSharing"];
+	match keys {
+		Keys::Development => {
+			sharing["requirementVerifyingKey"] = serde_json::json!(medshare_zk::DEV_REQUIREMENT_VK);
+			sharing["eligibilityVerifyingKey"] = serde_json::json!(medshare_zk::DEV_ELIGIBILITY_VK);
 		},
-	})
+		Keys::Ceremony => sharing["refuseDevelopmentKeys"] = Value::Bool(true),
+	}
+	patch
 }
 
 fn authority(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
@@ -92,10 +105,13 @@ fn development() -> Value {
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		Sr25519Keyring::Bob.to_account_id(),
+		Keys::Development,
 	)
 }
 
 /// Four validators: Alice, Bob, Charlie and Dave; Alice is sudo; Bob is the demo institution.
+/// No verifying keys, and development keys refused: a ceremony's keys come from the node
+/// (`--ceremony-keys`), or from the registrar with `set_verifying_key`.
 fn local_testnet() -> Value {
 	genesis(
 		None,
@@ -108,6 +124,7 @@ fn local_testnet() -> Value {
 		Sr25519Keyring::well_known().map(|k| k.to_account_id()).collect(),
 		Sr25519Keyring::Alice.to_account_id(),
 		Sr25519Keyring::Bob.to_account_id(),
+		Keys::Ceremony,
 	)
 }
 

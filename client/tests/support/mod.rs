@@ -433,6 +433,48 @@ pub fn forged_holder_key_error(url: &str) -> String {
 	})
 }
 
+/// As `//Bob`, proves the sample request with the development parameters, bypassing the
+/// client's own refusal (`ParametersMismatch`), submits it over RPC and returns the pallet error
+/// the node answers with: on a chain whose keys came from a ceremony, development proofs are
+/// forgeries, and the Groth16 host function must refuse them.
+pub fn development_proof_error(url: &str, state_dir: &Path) -> String {
+	use medshare_client::chain::Chain;
+	use medshare_client::ops::{self, Context};
+	use medshare_client::progress::Progress;
+	use medshare_client::signer::Signer;
+	use medshare_client::state::StateDir;
+	use medshare_zk::setup::{self, CircuitKind};
+	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+	runtime.block_on(async {
+		let chain = Chain::connect(url).await.expect("the node answers").waiting(medshare_client::chain::Wait::Inclusion);
+		let params_dir = setup::default_parameter_dir();
+		let development = setup::load_or_create_dev_parameters(&params_dir, CircuitKind::Requirement).expect("the development parameters");
+		let ctx = Context { chain: chain.clone(), state: StateDir::new(state_dir), progress: Progress::terminal(false), params_dir, ceremony_params: None };
+		let bob = Signer::from_uri("//Bob").expect("a development URI");
+		let registry = chain.registry().await.expect("the registry");
+		let text = std::fs::read_to_string(sample("request.json")).expect("the sample request");
+		let prepared = ops::prepare_request(&ctx, &bob, &registry, &text, &development).expect("a request proven");
+		match chain.submit(&prepared.call, &bob.keypair).await {
+			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
+			Ok(included) => panic!("a request proven with development parameters was accepted in block {}", included.block),
+		}
+	})
+}
+
+/// The ceremony transcript digest the chain records for `circuit`'s key (panics on a
+/// development key).
+pub fn key_origin(url: &str, circuit: medshare_client::chain::Circuit) -> [u8; 32] {
+	use medshare_client::chain::{Chain, KeyOrigin};
+	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+	runtime.block_on(async {
+		let chain = Chain::connect(url).await.expect("the node answers");
+		match chain.verifying_key(circuit).await.expect("the key").expect("a key is set") {
+			(_, KeyOrigin::Ceremony { transcript }) => transcript.0,
+			(_, KeyOrigin::Development) => panic!("the chain holds a development key for {circuit:?}"),
+		}
+	})
+}
+
 /// Submits `call` over RPC, signed by `suri`, and returns the pallet error the node answers
 /// with (the call must fail).
 pub fn pallet_error_of(url: &str, suri: &str, call: medshare_client::chain::Call) -> String {

@@ -237,6 +237,16 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type VerifyingKeys<T: Config> = StorageMap<_, Twox64Concat, Circuit, VerifyingKey>;
 
+	/// Where each circuit's verifying key came from. A key set before origins were recorded
+	/// has none here and counts as a development key ([`Pallet::key_origin`]).
+	#[pallet::storage]
+	pub type VerifyingKeyOrigins<T: Config> = StorageMap<_, Twox64Concat, Circuit, KeyOrigin>;
+
+	/// Whether this chain refuses development verifying keys: set at genesis on every chain but
+	/// `dev`, so that no registrar call can put a forgeable key on it later.
+	#[pallet::storage]
+	pub type DevelopmentKeysRefused<T: Config> = StorageValue<_, bool, ValueQuery>;
+
 	/// Research requests, by id.
 	#[pallet::storage]
 	pub type Requests<T: Config> = StorageMap<_, Twox64Concat, RequestId, RequestOf<T>>;
@@ -311,6 +321,8 @@ pub mod pallet {
 			circuit: Circuit,
 			/// BLAKE2-256 of the key's bytes.
 			key_hash: H256,
+			/// The development setup, or the ceremony transcript the key came from.
+			origin: KeyOrigin,
 		},
 		/// Step 1: an institution posted a research request with valid requirement proofs.
 		RequestCreated {
@@ -638,6 +650,11 @@ pub mod pallet {
 		/// ciphertexts, slot by slot in order, under the committed factors and constants (one
 		/// ciphertext in several slots, slots in another order).
 		ComparisonEquationFailed,
+		/// This chain refuses development verifying keys (anyone can forge proofs against
+		/// them): set a key from a setup ceremony, with its transcript digest (docs/CEREMONY.md).
+		DevelopmentKeyRefused,
+		/// The key is the development setup's but claims a ceremony's origin.
+		DevelopmentKeyClaimsCeremony,
 	}
 
 	impl<T> From<IndicatorError> for Error<T> {
@@ -791,6 +808,13 @@ pub mod pallet {
 		pub requirement_verifying_key: Option<Vec<u8>>,
 		/// See `requirement_verifying_key`.
 		pub eligibility_verifying_key: Option<Vec<u8>>,
+		/// The digest of the ceremony transcript the requirement key came from; `None` for a
+		/// development key.
+		pub requirement_key_transcript: Option<[u8; 32]>,
+		/// See `requirement_key_transcript`.
+		pub eligibility_key_transcript: Option<[u8; 32]>,
+		/// Refuse development keys, at genesis and in `set_verifying_key` (every chain but `dev`).
+		pub refuse_development_keys: bool,
 	}
 
 	#[pallet::genesis_build]
@@ -817,14 +841,18 @@ pub mod pallet {
 					Institution { public_key: None, metadata: Default::default() },
 				);
 			}
-			for (circuit, key) in [
-				(Circuit::Requirement, &self.requirement_verifying_key),
-				(Circuit::Eligibility, &self.eligibility_verifying_key),
+			DevelopmentKeysRefused::<T>::put(self.refuse_development_keys);
+			for (circuit, key, transcript) in [
+				(Circuit::Requirement, &self.requirement_verifying_key, self.requirement_key_transcript),
+				(Circuit::Eligibility, &self.eligibility_verifying_key, self.eligibility_key_transcript),
 			] {
 				if let Some(key) = key {
+					let origin = transcript.map_or(KeyOrigin::Development, |t| KeyOrigin::Ceremony { transcript: H256(t) });
 					let key = Pallet::<T>::validate_verifying_key(circuit, key.clone())
+						.and_then(|key| Pallet::<T>::check_key_origin(circuit, &key, origin).map(|_| key))
 						.unwrap_or_else(|e| panic!("genesis verifying key {circuit:?}: {e:?}"));
 					VerifyingKeys::<T>::insert(circuit, key);
+					VerifyingKeyOrigins::<T>::insert(circuit, origin);
 				}
 			}
 		}
@@ -953,23 +981,34 @@ pub mod pallet {
 		}
 
 		/// Sets the Groth16 verifying key of a circuit, after checking it is well formed and
-		/// made for the circuit's number of public inputs. Requests and sessions already open
-		/// keep whatever proofs they were admitted with.
+		/// made for the circuit's number of public inputs, and records where it came from.
+		/// Requests and sessions already open keep whatever proofs they were admitted with.
 		///
 		/// Origin: the registrar.
 		///
 		/// - `circuit`: `Requirement` (public inputs S, h') or `Eligibility` (S, h, b).
 		/// - `key`: the verifying key in bellman's byte format.
+		/// - `key_origin`: `Development`, or `Ceremony` with the digest of the circuit's phase-2
+		///   transcript (`medshare-setup export` writes it beside the key). A chain that refuses
+		///   development keys refuses `Development`; the development key itself can never claim
+		///   a ceremony.
 		///
 		/// Emits [`Event::VerifyingKeySet`].
 		#[pallet::call_index(3)]
 		#[pallet::weight(T::WeightInfo::set_verifying_key().saturating_add(KEY_PREPARATION_WEIGHT))]
-		pub fn set_verifying_key(origin: OriginFor<T>, circuit: Circuit, key: VerifyingKey) -> DispatchResult {
+		pub fn set_verifying_key(
+			origin: OriginFor<T>,
+			circuit: Circuit,
+			key: VerifyingKey,
+			key_origin: KeyOrigin,
+		) -> DispatchResult {
 			T::RegistrarOrigin::ensure_origin(origin)?;
 			let key = Self::validate_verifying_key(circuit, key.into_inner())?;
+			Self::check_key_origin(circuit, &key, key_origin)?;
 			let key_hash = H256(sp_io::hashing::blake2_256(&key));
 			VerifyingKeys::<T>::insert(circuit, key);
-			Self::deposit_event(Event::VerifyingKeySet { circuit, key_hash });
+			VerifyingKeyOrigins::<T>::insert(circuit, key_origin);
+			Self::deposit_event(Event::VerifyingKeySet { circuit, key_hash, origin: key_origin });
 			Ok(())
 		}
 
@@ -1672,6 +1711,24 @@ pub mod pallet {
 		/// [`Pallet::key_size_class`] of a key of `key_bytes` bytes.
 		pub fn key_size_class_of_len(key_bytes: usize) -> u32 {
 			u32::from(key_bytes as u64 * 8 > u64::from(medshare_paillier::MIN_MODULUS_BITS))
+		}
+
+		/// Where `circuit`'s verifying key came from; a key without a recorded origin is a
+		/// development key.
+		pub fn key_origin(circuit: Circuit) -> KeyOrigin {
+			VerifyingKeyOrigins::<T>::get(circuit).unwrap_or(KeyOrigin::Development)
+		}
+
+		/// Refuses the development key claiming a ceremony, and any development key on a chain
+		/// that refuses them.
+		pub(crate) fn check_key_origin(circuit: Circuit, key: &[u8], origin: KeyOrigin) -> Result<(), Error<T>> {
+			let development = key == circuit.development_key();
+			match origin {
+				KeyOrigin::Ceremony { .. } if development => Err(Error::<T>::DevelopmentKeyClaimsCeremony),
+				KeyOrigin::Ceremony { .. } => Ok(()),
+				KeyOrigin::Development if DevelopmentKeysRefused::<T>::get() => Err(Error::<T>::DevelopmentKeyRefused),
+				KeyOrigin::Development => Ok(()),
+			}
 		}
 
 		/// Checks a verifying key through the `zk` host function.

@@ -97,6 +97,15 @@ pub const ENDOWMENT: Balance = 1_000_000;
 /// the fixture institution is approved, the development verifying keys are set, and the
 /// fixture accounts are endowed.
 pub fn new_test_ext() -> TestExt {
+	let storage = genesis_config().build_storage().expect("the test genesis is valid");
+	let mut ext = sp_io::TestExternalities::new(storage);
+	// Events are only recorded from block 1 on.
+	ext.execute_with(|| System::set_block_number(1));
+	TestExt(ext)
+}
+
+/// The genesis of [`new_test_ext`], for tests that change it.
+pub fn genesis_config() -> RuntimeGenesisConfig {
 	use crate::fixtures::{HOLDER, INSTITUTION, OTHER_HOLDER};
 	let genesis = pallet_medical_sharing::GenesisConfig::<Test> {
 		indicators: vec![
@@ -122,18 +131,15 @@ pub fn new_test_ext() -> TestExt {
 		institutions: vec![AccountId32::new(INSTITUTION)],
 		requirement_verifying_key: Some(medshare_zk::DEV_REQUIREMENT_VK.to_vec()),
 		eligibility_verifying_key: Some(medshare_zk::DEV_ELIGIBILITY_VK.to_vec()),
+		requirement_key_transcript: None,
+		eligibility_key_transcript: None,
+		refuse_development_keys: false,
 	};
 	let balances = pallet_balances::GenesisConfig::<Test> {
 		balances: [INSTITUTION, HOLDER, OTHER_HOLDER].map(|a| (AccountId32::new(a), ENDOWMENT)).to_vec(),
 		..Default::default()
 	};
-	let storage = RuntimeGenesisConfig { medical_sharing: genesis, balances, ..Default::default() }
-		.build_storage()
-		.expect("the test genesis is valid");
-	let mut ext = sp_io::TestExternalities::new(storage);
-	// Events are only recorded from block 1 on.
-	ext.execute_with(|| System::set_block_number(1));
-	TestExt(ext)
+	RuntimeGenesisConfig { medical_sharing: genesis, balances, ..Default::default() }
 }
 
 /// The mock's externalities. Whatever runs in them, a unit test or a benchmark test, is

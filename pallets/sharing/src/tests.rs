@@ -260,7 +260,9 @@ mod session {
 		fixtures::{self, Fixture, HOLDER, INSTITUTION, NONCE, OTHER_HOLDER},
 		Circuit, EncodedCiphertext, EncodedPublicKey, HolderKeys, Institutions, KeyRegistration, RequestStatus,
 		Requests, SessionByParticipant, SessionPayloads, SessionState, Sessions, VerifyingKeys,
+		DevelopmentKeysRefused, KeyOrigin,
 	};
+	use sp_core::H256;
 	use frame_support::{traits::fungible::InspectHold, BoundedVec};
 	use medshare_paillier::proofs::{attacks, modulus, ring_pedersen, ProofContext};
 	use medshare_paillier::cmp::attacks::{cheat, Cheat};
@@ -1138,7 +1140,12 @@ mod session {
 	fn verifying_keys_are_checked_before_they_are_stored() {
 		new_test_ext().execute_with(|| {
 			let set = |circuit, key: &[u8]| {
-				MedicalSharing::set_verifying_key(RuntimeOrigin::root(), circuit, BoundedVec::truncate_from(key.to_vec()))
+				MedicalSharing::set_verifying_key(
+					RuntimeOrigin::root(),
+					circuit,
+					BoundedVec::truncate_from(key.to_vec()),
+					KeyOrigin::Development,
+				)
 			};
 			assert_noop!(set(Circuit::Requirement, &medshare_zk::DEV_REQUIREMENT_VK[..500]), Error::<Test>::MalformedVerifyingKey);
 			assert_noop!(set(Circuit::Requirement, medshare_zk::DEV_ELIGIBILITY_VK), Error::<Test>::VerifyingKeyInputMismatch);
@@ -1149,13 +1156,69 @@ mod session {
 				MedicalSharing::set_verifying_key(
 					signed(HOLDER),
 					Circuit::Requirement,
-					BoundedVec::truncate_from(medshare_zk::DEV_REQUIREMENT_VK.to_vec())
+					BoundedVec::truncate_from(medshare_zk::DEV_REQUIREMENT_VK.to_vec()),
+					KeyOrigin::Development,
 				),
 				DispatchError::BadOrigin
 			);
 			assert_ok!(set(Circuit::Requirement, medshare_zk::DEV_REQUIREMENT_VK));
 			assert!(VerifyingKeys::<Test>::contains_key(Circuit::Requirement));
+			assert_eq!(MedicalSharing::key_origin(Circuit::Requirement), KeyOrigin::Development);
 		})
+	}
+
+	/// The attacks on a chain's keys: a registrar (or a chain spec) that passes the forgeable
+	/// development key off as a ceremony's, and a development key on a chain that refuses them.
+	#[test]
+	fn key_origins_are_recorded_and_development_keys_cannot_pass_as_a_ceremonys() {
+		new_test_ext().execute_with(|| {
+			let transcript = H256([7; 32]);
+			let set = |key: &[u8], origin| {
+				MedicalSharing::set_verifying_key(
+					RuntimeOrigin::root(),
+					Circuit::Eligibility,
+					BoundedVec::truncate_from(key.to_vec()),
+					origin,
+				)
+			};
+			assert_noop!(
+				set(medshare_zk::DEV_ELIGIBILITY_VK, KeyOrigin::Ceremony { transcript }),
+				Error::<Test>::DevelopmentKeyClaimsCeremony
+			);
+			// A well-formed key that is not the development one: its α and β in G1 swapped.
+			let mut ceremony_key = medshare_zk::DEV_ELIGIBILITY_VK.to_vec();
+			let (alpha, beta) = ceremony_key[..192].split_at_mut(96);
+			alpha.swap_with_slice(beta);
+			assert_ok!(set(&ceremony_key, KeyOrigin::Ceremony { transcript }));
+			assert_eq!(MedicalSharing::key_origin(Circuit::Eligibility), KeyOrigin::Ceremony { transcript });
+			System::assert_last_event(
+				Event::VerifyingKeySet {
+					circuit: Circuit::Eligibility,
+					key_hash: H256(sp_io::hashing::blake2_256(&ceremony_key)),
+					origin: KeyOrigin::Ceremony { transcript },
+				}
+				.into(),
+			);
+
+			// A chain that refuses development keys refuses them under either label.
+			DevelopmentKeysRefused::<Test>::put(true);
+			assert_noop!(set(medshare_zk::DEV_ELIGIBILITY_VK, KeyOrigin::Development), Error::<Test>::DevelopmentKeyRefused);
+			assert_noop!(set(&ceremony_key, KeyOrigin::Development), Error::<Test>::DevelopmentKeyRefused);
+			assert_noop!(
+				set(medshare_zk::DEV_ELIGIBILITY_VK, KeyOrigin::Ceremony { transcript }),
+				Error::<Test>::DevelopmentKeyClaimsCeremony
+			);
+			assert_ok!(set(&ceremony_key, KeyOrigin::Ceremony { transcript: H256([8; 32]) }));
+		})
+	}
+
+	/// A genesis that refuses development keys does not start with one.
+	#[test]
+	#[should_panic(expected = "DevelopmentKeyRefused")]
+	fn a_genesis_refusing_development_keys_does_not_take_one() {
+		let mut config = crate::mock::genesis_config();
+		config.medical_sharing.refuse_development_keys = true;
+		let _ = sp_runtime::BuildStorage::build_storage(&config);
 	}
 
 	// ---- step 1 ----

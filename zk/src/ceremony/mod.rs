@@ -12,6 +12,8 @@
 //! transcript: merlin, domain-separated per phase, binding every earlier contribution.
 
 pub mod circuit;
+pub mod format;
+pub mod keys;
 pub mod phase1;
 pub mod phase2;
 
@@ -188,6 +190,24 @@ where
 	multiexp::<FullDensity, _, P::Curve, _>(&bellman::multicore::Worker::new(), (bases, 0), FullDensity, std::sync::Arc::new(exponents))
 		.wait()
 		.map_or(P::identity(), |sum| sum.to_affine())
+}
+
+/// The seed of a public-beacon contribution: SHA-256 of `value` (a public random value fixed
+/// after the last participant, such as a named future block's hash), then SHA-256 applied
+/// `2^iterations_log2` more times, so that nobody could have ground through candidate values
+/// before it was known (Zcash's beacon used 2^42).
+pub fn beacon_seed(value: &[u8], iterations_log2: u32) -> [u8; 32] {
+	use sha2::Digest;
+	let mut seed: [u8; 32] = sha2::Sha256::digest(value).into();
+	for _ in 0..1u64 << iterations_log2.min(63) {
+		seed = sha2::Sha256::digest(seed).into();
+	}
+	seed
+}
+
+/// The randomness of a beacon contribution, which every verifier recomputes.
+pub(crate) fn beacon_rng(seed: [u8; 32]) -> rand_chacha::ChaCha20Rng {
+	<rand_chacha::ChaCha20Rng as rand_core_010::SeedableRng>::from_seed(seed)
 }
 
 /// Random scalars for a batched check.

@@ -281,14 +281,25 @@ pub fn verify<R: CryptoRng + ?Sized>(contributions: &[Contribution], last: &Accu
 		(tau, alpha, beta) = (c.tau_g1, c.alpha_g1, c.beta_g1);
 		running.append(&c.to_bytes());
 	}
-	let (g1, g2) = (G1Affine::generator(), G2Affine::generator());
-	if last.tau_g1[0] != g1 || last.tau_g2[0] != g2 {
-		return Err(Phase1Error::Generators);
-	}
 	for (secret, at, chain) in [(Secret::Tau, last.tau_g1[1], tau), (Secret::Alpha, last.alpha_tau_g1[0], alpha), (Secret::Beta, last.beta_tau_g1[0], beta)] {
 		if at != chain {
 			return Err(Phase1Error::FinalPoint { secret });
 		}
+	}
+	check_powers(last, rng)?;
+	Ok(running.digest())
+}
+
+/// Checks that `accumulator` is well formed: it starts with the generators and every series is
+/// the powers of one τ (times α or β). This is all that can be checked of an imported
+/// accumulator, whose contributions were verified with its own ceremony's tools.
+pub fn check_powers<R: CryptoRng + ?Sized>(last: &Accumulator, rng: &mut R) -> Result<(), Phase1Error> {
+	if !last.shaped() || last.power == 0 {
+		return Err(Phase1Error::Shape);
+	}
+	let (g1, g2) = (G1Affine::generator(), G2Affine::generator());
+	if last.tau_g1[0] != g1 || last.tau_g2[0] != g2 {
+		return Err(Phase1Error::Generators);
 	}
 	// Each G1 series: Σρ_i·P_(i+1) = τ·Σρ_i·P_i, checked against τ·G2.
 	let tau_g2 = last.tau_g2[1];
@@ -305,7 +316,36 @@ pub fn verify<R: CryptoRng + ?Sized>(contributions: &[Contribution], last: &Accu
 	if !same_ratio(&g1, &last.beta_tau_g1[0], &g2, &last.beta_g2) {
 		return Err(Phase1Error::NotPowers { series: "beta in G2" });
 	}
-	Ok(running.digest())
+	Ok(())
+}
+
+/// The secrets a public-beacon contribution uses: the first three non-zero scalars drawn from
+/// ChaCha20 seeded with `seed` ([`super::beacon_seed`]), in [`contribute`]'s order.
+pub fn beacon_secrets(seed: [u8; 32]) -> [Scalar; 3] {
+	let mut rng = super::beacon_rng(seed);
+	[nonzero(&mut rng), nonzero(&mut rng), nonzero(&mut rng)]
+}
+
+/// Adds the final public-beacon contribution: [`contribute`] with randomness anyone can
+/// recompute from `seed`, so that no participant could have known the final secrets in advance.
+pub fn beacon(
+	accumulator: &mut Accumulator,
+	previous: &[Contribution],
+	seed: [u8; 32],
+	progress: &(dyn Fn(usize) + Sync),
+) -> Contribution {
+	contribute(accumulator, previous, &mut super::beacon_rng(seed), progress)
+}
+
+/// Whether the last of `contributions` is the beacon contribution of `seed`: its points are the
+/// ones before it times [`beacon_secrets`]. Checks only that; [`verify`] checks the rest.
+pub fn is_beacon(contributions: &[Contribution], seed: [u8; 32]) -> bool {
+	let Some((last, earlier)) = contributions.split_last() else { return false };
+	let generator = G1Affine::generator();
+	let before = earlier.last().map_or([generator; 3], |c| [c.tau_g1, c.alpha_g1, c.beta_g1]);
+	let after = [last.tau_g1, last.alpha_g1, last.beta_g1];
+	let secrets = beacon_secrets(seed);
+	(0..3).all(|i| G1Affine::from(before[i] * secrets[i]) == after[i])
 }
 
 #[cfg(test)]
@@ -327,6 +367,26 @@ mod tests {
 			contributions.push(record);
 		}
 		(contributions, accumulator)
+	}
+
+	/// A beacon is recognised by its seed alone, and a last participant who claims the beacon
+	/// but used secrets of its own is caught.
+	#[test]
+	fn a_beacon_contribution_is_recomputed_from_its_seed() {
+		let (mut contributions, mut last) = three_participants(3);
+		let seed = crate::ceremony::beacon_seed(b"block 0xabc", 4);
+		let record = beacon(&mut last, &contributions, seed, &|_| {});
+		contributions.push(record);
+		assert!(verify(&contributions, &last, &mut rng(1)).is_ok());
+		assert!(is_beacon(&contributions, seed));
+		assert!(!is_beacon(&contributions, crate::ceremony::beacon_seed(b"block 0xabd", 4)));
+		// An honest-looking contribution with its own randomness in the beacon's place.
+		contributions.pop();
+		let (mut other, mut previous) = three_participants(3);
+		other.push(contribute(&mut previous, &contributions, &mut rng(77), &|_| {}));
+		assert!(verify(&other, &previous, &mut rng(1)).is_ok());
+		assert!(!is_beacon(&other, seed));
+		assert!(!is_beacon(&[], seed));
 	}
 
 	#[test]

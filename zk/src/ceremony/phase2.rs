@@ -138,12 +138,7 @@ pub fn contribute<R: CryptoRng + ?Sized>(
 	rng: &mut R,
 	progress: &(dyn Fn(usize) + Sync),
 ) -> Contribution {
-	let d = loop {
-		let d = Scalar::random(&mut *rng);
-		if !bool::from(d.is_zero()) {
-			break d;
-		}
-	};
+	let d = nonzero(rng);
 	let before = transcript_digest(base, previous);
 	let proof = KnowledgeProof::prove(d, DELTA, &before, rng);
 	let d_inverse = d.invert().expect("d is not zero");
@@ -152,6 +147,36 @@ pub fn contribute<R: CryptoRng + ?Sized>(
 	params.h = Arc::new(scale_each(&params.h, &[d_inverse], progress));
 	params.l = Arc::new(scale_each(&params.l, &[d_inverse], progress));
 	Contribution { before, delta_g1: params.vk.delta_g1, proof }
+}
+
+fn nonzero<R: CryptoRng + ?Sized>(rng: &mut R) -> Scalar {
+	loop {
+		let d = Scalar::random(&mut *rng);
+		if !bool::from(d.is_zero()) {
+			return d;
+		}
+	}
+}
+
+/// Adds the final public-beacon contribution: [`contribute`] with randomness anyone can
+/// recompute from `seed` ([`super::beacon_seed`]).
+pub fn beacon(
+	params: &mut Parameters,
+	base: &[u8; 32],
+	previous: &[Contribution],
+	seed: [u8; 32],
+	progress: &(dyn Fn(usize) + Sync),
+) -> Contribution {
+	contribute(params, base, previous, &mut super::beacon_rng(seed), progress)
+}
+
+/// Whether the last of `contributions` is the beacon contribution of `seed`: its δ is the one
+/// before it (`base_delta` before the first) times the beacon's secret. Checks only that;
+/// [`verify`] checks the rest.
+pub fn is_beacon(base_delta: &G1Affine, contributions: &[Contribution], seed: [u8; 32]) -> bool {
+	let Some((last, earlier)) = contributions.split_last() else { return false };
+	let before = earlier.last().map_or(*base_delta, |c| c.delta_g1);
+	(before * nonzero(&mut super::beacon_rng(seed))).to_affine() == last.delta_g1
 }
 
 /// Checks that `contributions` lead from `base` to `last`: every contribution follows the
@@ -283,6 +308,23 @@ pub(crate) mod tests {
 		for c in &contributions {
 			assert_eq!(Contribution::from_bytes(&c.to_bytes()), Ok(c.clone()));
 		}
+	}
+
+	#[test]
+	fn a_beacon_contribution_is_recomputed_from_its_seed() {
+		let (start, mut contributions, mut last) = ceremony();
+		let seed = crate::ceremony::beacon_seed(b"block 0xabc", 3);
+		let digest = parameters_digest(&start);
+		let before_beacon = last.clone();
+		contributions.push(beacon(&mut last, &digest, &contributions, seed, &|_| {}));
+		assert!(verify(&start, &contributions, &last, &mut rng(50)).is_ok());
+		assert!(is_beacon(&start.vk.delta_g1, &contributions, seed));
+		assert!(!is_beacon(&start.vk.delta_g1, &contributions, crate::ceremony::beacon_seed(b"block 0xabc", 2)));
+		// A last participant's own secret in the beacon's place.
+		contributions.pop();
+		let mut own = before_beacon;
+		contributions.push(contribute(&mut own, &digest, &contributions.clone(), &mut rng(77), &|_| {}));
+		assert!(!is_beacon(&start.vk.delta_g1, &contributions, seed));
 	}
 
 	#[test]
