@@ -50,6 +50,14 @@ fn compose_file_describes_four_local_validators() {
 		assert_eq!(definition["build"]["context"].as_str(), Some("."), "{name} builds the repo");
 		assert_eq!(definition["build"]["dockerfile"].as_str(), Some("Dockerfile"));
 		assert_eq!(flag(command, "--chain"), Some("local"), "{name} runs the local preset");
+		// The local chain takes a ceremony's keys (docs/CEREMONY.md), from the mounted ./ceremony.
+		assert_eq!(
+			definition["environment"]["MEDSHARE_CEREMONY_KEYS"].as_str(),
+			Some("/ceremony/verifying-keys.json"),
+			"{name} reads the ceremony's keys"
+		);
+		let volumes: Vec<&str> = definition["volumes"].as_sequence().expect("volumes").iter().filter_map(|v| v.as_str()).collect();
+		assert!(volumes.contains(&"./ceremony:/ceremony:ro"), "{name} mounts ./ceremony: {volumes:?}");
 		assert!(command.contains(&format!("--{name}")), "{name} validates with its dev key");
 		let rpc_port = flag(command, "--rpc-port").expect("an RPC port");
 		let published: Vec<&str> = definition["ports"]

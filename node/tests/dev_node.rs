@@ -66,7 +66,7 @@ fn dev_node_finalizes_blocks_and_serves_the_genesis_indicator_registry() {
 	assert_eq!(count as usize, indicators.len());
 
 	// The dev chain's keys are the development setup's, and the node says so.
-	assert!(node.log_tail().contains("proofs with the DEVELOPMENT key"), "no warning: {}", node.log_tail());
+	assert!(node.log().contains("proofs with the DEVELOPMENT key"), "no warning: {}", node.log_tail());
 
 	let status = node.stop();
 	assert!(status.success(), "the node should exit cleanly on SIGINT, got {status}");

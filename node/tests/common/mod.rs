@@ -147,6 +147,11 @@ impl RunningNode {
 		log_tail(&self.log_path)
 	}
 
+	/// Everything the node printed so far.
+	pub fn log(&self) -> String {
+		std::fs::read_to_string(&self.log_path).unwrap_or_default()
+	}
+
 	/// The node's JSON-RPC over HTTP.
 	pub fn http(&self) -> String {
 		format!("http://127.0.0.1:{}", self.rpc_port)
