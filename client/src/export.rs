@@ -98,7 +98,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 	};
 	let register_holder = Call::RegisterHolderKey { registration: ops::key_registration(ctx, input.holder, &holder_key)? };
 
-	let requirement = ops::proving_parameters(ctx, CircuitKind::Requirement).await?;
+	let requirement = ops::chain_key(ctx, CircuitKind::Requirement).await?;
 	let prepared = ops::prepare_request(ctx, input.institution, &registry, input.request_text, &requirement)?;
 	let mut request_secrets = prepared.secrets;
 	request_secrets.request_id = request_id;
@@ -114,7 +114,7 @@ pub async fn export(ctx: &Context, input: ExportInput<'_>) -> Result<serde_json:
 		&input.institution.account(),
 		requested,
 		None,
-		&ops::proving_parameters(ctx, CircuitKind::Eligibility).await?,
+		&ops::chain_key(ctx, CircuitKind::Eligibility).await?,
 	)?;
 	let mut session_secrets = eligibility.secrets;
 	session_secrets.session_id = session_id;

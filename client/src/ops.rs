@@ -300,16 +300,29 @@ pub async fn register_institution(ctx: &Context, signer: &Signer, metadata: &str
 	Ok(step_report(signer, submit(ctx, signer, call).await?))
 }
 
-/// The parameters to prove `kind` with: the ceremony's (`--params`) or the development ones,
-/// refused unless their verifying key is the one the chain holds, so that no step proves for
-/// minutes only to have its proofs refused (and so that development parameters are never used
-/// on a chain whose keys came from a ceremony).
-pub async fn proving_parameters(ctx: &Context, kind: CircuitKind) -> Result<setup::Parameters, OpError> {
+/// A circuit's verifying key as the chain holds it, with its origin.
+pub struct ChainKey {
+	pub kind: CircuitKind,
+	pub key: Vec<u8>,
+	pub origin: KeyOrigin,
+}
+
+/// Reads `kind`'s verifying key from the chain, before a step proves with [`load_parameters`].
+pub async fn chain_key(ctx: &Context, kind: CircuitKind) -> Result<ChainKey, OpError> {
 	let circuit = match kind {
 		CircuitKind::Requirement => Circuit::Requirement,
 		CircuitKind::Eligibility => Circuit::Eligibility,
 	};
-	let (chain_key, origin) = ctx.chain.verifying_key(circuit).await?.ok_or(OpError::ChainKeyMissing(kind.name()))?;
+	let (key, origin) = ctx.chain.verifying_key(circuit).await?.ok_or(OpError::ChainKeyMissing(kind.name()))?;
+	Ok(ChainKey { kind, key, origin })
+}
+
+/// The parameters to prove with: the ceremony's (`--params`) or the development ones, refused
+/// unless their verifying key is the chain's, so that no step proves for minutes only to have
+/// its proofs refused, and development parameters are never used on a chain whose keys came
+/// from a ceremony.
+fn load_parameters(ctx: &Context, chain: &ChainKey) -> Result<setup::Parameters, OpError> {
+	let kind = chain.kind;
 	let (params, local) = match &ctx.ceremony_params {
 		Some(dir) => {
 			let path = dir.join(format!("{}.params", kind.name()));
@@ -332,12 +345,12 @@ pub async fn proving_parameters(ctx: &Context, kind: CircuitKind) -> Result<setu
 			(params?, "the development parameters".to_string())
 		},
 	};
-	if setup::verifying_key_bytes(&params) != chain_key {
-		let chain = match origin {
+	if setup::verifying_key_bytes(&params) != chain.key {
+		let origin = match chain.origin {
 			KeyOrigin::Development => "a development key".to_string(),
 			KeyOrigin::Ceremony { transcript } => format!("a ceremony's key, transcript 0x{}", hex::encode(transcript.0)),
 		};
-		return Err(OpError::ParametersMismatch { circuit: kind.name(), local, chain });
+		return Err(OpError::ParametersMismatch { circuit: kind.name(), local, chain: origin });
 	}
 	Ok(params)
 }
@@ -385,7 +398,7 @@ pub fn prepare_request(
 	institution: &Signer,
 	registry: &[RegistryEntry],
 	file_text: &str,
-	params: &setup::Parameters,
+	chain_key: &ChainKey,
 ) -> Result<PreparedRequest, OpError> {
 	let file = RequestFile::parse(file_text)?;
 	let resolved = file.resolve(registry)?;
@@ -394,10 +407,11 @@ pub fn prepare_request(
 		.map(|r| medshare_zk::RequestedIndicator { id: r.entry.id, lo: r.entry.lo, hi: r.entry.hi, min_width: r.min_width })
 		.collect();
 	let ranges: Vec<(u32, u32)> = resolved.iter().map(|r| (r.down, r.up)).collect();
+	let params = load_parameters(ctx, chain_key)?;
 	let chunks_total = medshare_zk::statement::chunk_count(indicators.len()) as u64;
 	let bar = ctx.progress.bar(chunks_total, "proving the ranges (requirement proof)");
 	let chunks = prove::prove_requirement(
-		params,
+		&params,
 		&institution.account_bytes(),
 		&indicators,
 		&ranges,
@@ -438,8 +452,8 @@ pub fn prepare_request(
 /// Creates a research request from a request file (step 1).
 pub async fn create_request(ctx: &Context, signer: &Signer, file_text: &str) -> Result<RequestReport, OpError> {
 	let registry = ctx.chain.registry().await?;
-	let params = proving_parameters(ctx, CircuitKind::Requirement).await?;
-	let prepared = prepare_request(ctx, signer, &registry, file_text, &params)?;
+	let key = chain_key(ctx, CircuitKind::Requirement).await?;
+	let prepared = prepare_request(ctx, signer, &registry, file_text, &key)?;
 	// The secrets are written before submitting: if the client dies after the chain accepted
 	// the request, the ranges that the commitments hide must not be lost with it.
 	let pending = ctx.state.request_path(&ctx.genesis(), 0).with_file_name(format!("pending-{}.json", &prepared.secrets.range_commitments[0][..16]));
@@ -746,7 +760,7 @@ pub fn prepare_eligibility(
 	institution: &AccountId32,
 	requested: &[RequestedIndicator],
 	expected_statements: Option<&[[u8; 32]]>,
-	params: &setup::Parameters,
+	chain_key: &ChainKey,
 ) -> Result<PreparedEligibility, OpError> {
 	let path = ctx.state.holder_path(&holder.address());
 	let data: HolderData = ctx.state.require(&path, "imported data", "import a FHIR bundle first: medshare holder import --bundle <file>")?;
@@ -771,10 +785,11 @@ pub fn prepare_eligibility(
 	let mut nonce = [0u8; 32];
 	rand_010::rng().fill_bytes(&mut nonce);
 	let binding = Binding { request_id, holder: holder.account_bytes(), nonce };
+	let params = load_parameters(ctx, chain_key)?;
 	let total = medshare_zk::statement::chunk_count(indicators.len()) as u64;
 	let bar = ctx.progress.bar(total, "proving eligibility");
 	let chunks = prove::prove_eligibility(
-		params,
+		&params,
 		&institution.0,
 		&indicators,
 		&plain,
@@ -891,7 +906,7 @@ pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<Joi
 	}
 	let registry = ctx.chain.registry().await?;
 	check_min_widths(request_id, &request.indicators, &registry)?;
-	let params = proving_parameters(ctx, CircuitKind::Eligibility).await?;
+	let key = chain_key(ctx, CircuitKind::Eligibility).await?;
 	let prepared = prepare_eligibility(
 		ctx,
 		signer,
@@ -900,7 +915,7 @@ pub async fn join(ctx: &Context, signer: &Signer, request_id: u64) -> Result<Joi
 		&request.institution,
 		&request.indicators,
 		Some(&request.statements),
-		&params,
+		&key,
 	)?;
 	let pending = ctx.state.session_path(&ctx.genesis(), 0).with_file_name(format!("pending-{}.json", &prepared.secrets.nonce[..16]));
 	ctx.state.write(&pending, &prepared.secrets)?;

@@ -446,14 +446,21 @@ pub fn development_proof_error(url: &str, state_dir: &Path) -> String {
 	use medshare_zk::setup::{self, CircuitKind};
 	let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
 	runtime.block_on(async {
-		let chain = Chain::connect(url).await.expect("the node answers").waiting(medshare_client::chain::Wait::Inclusion);
+		// Finality: the refused call still spends Bob's nonce, and the next step, through any
+		// node, must see that.
+		let chain = Chain::connect(url).await.expect("the node answers").waiting(medshare_client::chain::Wait::Finality);
 		let params_dir = setup::default_parameter_dir();
-		let development = setup::load_or_create_dev_parameters(&params_dir, CircuitKind::Requirement).expect("the development parameters");
 		let ctx = Context { chain: chain.clone(), state: StateDir::new(state_dir), progress: Progress::terminal(false), params_dir, ceremony_params: None };
 		let bob = Signer::from_uri("//Bob").expect("a development URI");
 		let registry = chain.registry().await.expect("the registry");
 		let text = std::fs::read_to_string(sample("request.json")).expect("the sample request");
-		let prepared = ops::prepare_request(&ctx, &bob, &registry, &text, &development).expect("a request proven");
+		// The client's own check, told that the chain holds the development key.
+		let pretended = ops::ChainKey {
+			kind: CircuitKind::Requirement,
+			key: CircuitKind::Requirement.dev_verifying_key().to_vec(),
+			origin: medshare_client::chain::KeyOrigin::Development,
+		};
+		let prepared = ops::prepare_request(&ctx, &bob, &registry, &text, &pretended).expect("a request proven");
 		match chain.submit(&prepared.call, &bob.keypair).await {
 			Err(error) => error.pallet_error().map(str::to_string).unwrap_or_else(|| panic!("not a pallet error: {error}")),
 			Ok(included) => panic!("a request proven with development parameters was accepted in block {}", included.block),

@@ -143,13 +143,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
+	/// Storage: `MedicalSharing::DevelopmentKeysRefused` (r:1 w:0)
+	/// Proof: `MedicalSharing::DevelopmentKeysRefused` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
+	/// Storage: `MedicalSharing::VerifyingKeyOrigins` (r:0 w:1)
+	/// Proof: `MedicalSharing::VerifyingKeyOrigins` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::VerifyingKeys` (r:0 w:1)
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
-		// Proof size: measured `0`, estimated `0` bytes.
+		// Proof size: measured `0`, estimated `1486` bytes.
 		// Fastest run: 192_404_000 picoseconds.
-		Weight::from_parts(199_355_000, 0)
-			.saturating_add(T::DbWeight::get().writes(1_u64))
+		Weight::from_parts(199_355_000, 1486)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:0)
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
@@ -425,8 +430,9 @@ impl WeightInfo for () {
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(199_355_000, 0)
-			.saturating_add(ParityDbWeight::get().writes(1_u64))
+		Weight::from_parts(199_355_000, 1486)
+			.saturating_add(ParityDbWeight::get().reads(1_u64))
+			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn create_request(c: u32, ) -> Weight {
 		Weight::from_parts(5_383_308_236, 21220)
