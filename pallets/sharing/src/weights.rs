@@ -71,18 +71,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::Indicators` (r:0 w:1)
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn register_indicator() -> Weight {
-		// Proof size: measured `438`, estimated `3495` bytes.
-		// Fastest run: 411_469_000 picoseconds.
-		Weight::from_parts(429_315_000, 3495)
+		// Proof size: measured `491`, estimated `3495` bytes.
+		// Fastest run: 420_342_000 picoseconds.
+		Weight::from_parts(441_623_000, 3495)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn revoke_institution() -> Weight {
-		// Proof size: measured `308`, estimated `21220` bytes.
-		// Fastest run: 337_600_000 picoseconds.
-		Weight::from_parts(371_920_000, 21220)
+		// Proof size: measured `361`, estimated `21220` bytes.
+		// Fastest run: 357_138_000 picoseconds.
+		Weight::from_parts(394_684_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,18 +93,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn force_close_request() -> Weight {
-		// Proof size: measured `6587`, estimated `9658` bytes.
-		// Fastest run: 1_082_282_000 picoseconds.
-		Weight::from_parts(1_146_787_000, 9658)
+		// Proof size: measured `6640`, estimated `9658` bytes.
+		// Fastest run: 1_118_716_000 picoseconds.
+		Weight::from_parts(1_207_827_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `MedicalSharing::Institutions` (r:1 w:1)
 	/// Proof: `MedicalSharing::Institutions` (`max_values`: None, `max_size`: Some(17755), added: 20230, mode: `MaxEncodedLen`)
 	fn approve_institution() -> Weight {
-		// Proof size: measured `241`, estimated `21220` bytes.
-		// Fastest run: 292_613_000 picoseconds.
-		Weight::from_parts(307_896_000, 21220)
+		// Proof size: measured `294`, estimated `21220` bytes.
+		// Fastest run: 297_420_000 picoseconds.
+		Weight::from_parts(321_616_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -114,10 +114,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_institution(c: u32, ) -> Weight {
-		// Proof size: measured `332`, estimated `21220` bytes.
-		// Fastest run: 118_912_387_000 picoseconds.
-		Weight::from_parts(120_083_892_250, 21220)
-			.saturating_add(Weight::from_parts(690_403_568_250, 0).saturating_mul(c.into()))
+		// Proof size: measured `385`, estimated `21220` bytes.
+		// Fastest run: 119_519_085_000 picoseconds.
+		Weight::from_parts(122_896_088_854, 21220)
+			.saturating_add(Weight::from_parts(738_537_849_812, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -128,31 +128,31 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `c` ranges over `[0, 1]`.
 	fn register_holder_key(c: u32, ) -> Weight {
 		// Proof size: measured `54`, estimated `3509` bytes.
-		// Fastest run: 118_357_105_000 picoseconds.
-		Weight::from_parts(119_410_941_437, 3509)
-			.saturating_add(Weight::from_parts(690_907_293_395, 0).saturating_mul(c.into()))
+		// Fastest run: 119_228_184_000 picoseconds.
+		Weight::from_parts(121_377_097_385, 3509)
+			.saturating_add(Weight::from_parts(726_412_605_114, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::Indicators` (r:1 w:1)
 	/// Proof: `MedicalSharing::Indicators` (`max_values`: None, `max_size`: Some(126), added: 2601, mode: `MaxEncodedLen`)
 	fn set_indicator_min_width() -> Weight {
-		// Proof size: measured `521`, estimated `3591` bytes.
-		// Fastest run: 314_485_000 picoseconds.
-		Weight::from_parts(324_049_000, 3591)
+		// Proof size: measured `574`, estimated `3591` bytes.
+		// Fastest run: 318_682_000 picoseconds.
+		Weight::from_parts(336_247_000, 3591)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `MedicalSharing::DevelopmentKeysRefused` (r:1 w:0)
 	/// Proof: `MedicalSharing::DevelopmentKeysRefused` (`max_values`: Some(1), `max_size`: Some(1), added: 496, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::VerifyingKeyOrigins` (r:0 w:1)
-	/// Proof: `MedicalSharing::VerifyingKeyOrigins` (`max_values`: None, `max_size`: Some(34), added: 2509, mode: `MaxEncodedLen`)
+	/// Proof: `MedicalSharing::VerifyingKeyOrigins` (`max_values`: None, `max_size`: Some(42), added: 2517, mode: `MaxEncodedLen`)
 	/// Storage: `MedicalSharing::VerifyingKeys` (r:0 w:1)
 	/// Proof: `MedicalSharing::VerifyingKeys` (`max_values`: None, `max_size`: Some(1263), added: 3738, mode: `MaxEncodedLen`)
 	fn set_verifying_key() -> Weight {
-		// Proof size: measured `0`, estimated `1486` bytes.
-		// Fastest run: 192_404_000 picoseconds.
-		Weight::from_parts(199_355_000, 1486)
+		// Proof size: measured `255`, estimated `1486` bytes.
+		// Fastest run: 305_001_000 picoseconds.
+		Weight::from_parts(319_113_000, 1486)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -172,10 +172,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::Requests` (`max_values`: None, `max_size`: Some(6193), added: 8668, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn create_request(c: u32, ) -> Weight {
-		// Proof size: measured `34217`, estimated `21220` bytes.
-		// Fastest run: 23_583_334_000 picoseconds.
-		Weight::from_parts(5_383_308_236, 21220)
-			.saturating_add(Weight::from_parts(20_378_503_792, 0).saturating_mul(c.into()))
+		// Proof size: measured `34270`, estimated `21220` bytes.
+		// Fastest run: 23_748_730_000 picoseconds.
+		Weight::from_parts(4_096_682_913, 21220)
+			.saturating_add(Weight::from_parts(21_283_965_039, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(10_u64))
 			.saturating_add(T::DbWeight::get().reads((90_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -199,10 +199,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::NextSessionId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_eligibility(c: u32, ) -> Weight {
-		// Proof size: measured `2216`, estimated `21220` bytes.
-		// Fastest run: 6_146_577_000 picoseconds.
-		Weight::from_parts(2_750_929_126, 21220)
-			.saturating_add(Weight::from_parts(3_494_210_210, 0).saturating_mul(c.into()))
+		// Proof size: measured `2272`, estimated `21220` bytes.
+		// Fastest run: 6_236_741_000 picoseconds.
+		Weight::from_parts(3_117_543_764, 21220)
+			.saturating_add(Weight::from_parts(3_460_807_279, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(8_u64))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 	}
@@ -224,10 +224,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		// Proof size: measured `5484`, estimated `20961` bytes.
-		// Fastest run: 55_731_776_000 picoseconds.
-		Weight::from_parts(34_400_451_628, 20961)
-			.saturating_add(Weight::from_parts(23_916_868_938, 0).saturating_mul(c.into()))
+		// Proof size: measured `5540`, estimated `20961` bytes.
+		// Fastest run: 56_049_346_000 picoseconds.
+		Weight::from_parts(37_146_469_422, 20961)
+			.saturating_add(Weight::from_parts(23_906_396_312, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -249,10 +249,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	/// Component `c` ranges over `[1, 8]`.
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		// Proof size: measured `18288`, estimated `20961` bytes.
-		// Fastest run: 234_384_993_000 picoseconds.
-		Weight::from_parts(152_685_457_147, 20961)
-			.saturating_add(Weight::from_parts(90_545_981_735, 0).saturating_mul(c.into()))
+		// Proof size: measured `18344`, estimated `20961` bytes.
+		// Fastest run: 235_670_415_000 picoseconds.
+		Weight::from_parts(135_085_662_545, 20961)
+			.saturating_add(Weight::from_parts(100_523_072_625, 0).saturating_mul(c.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -270,10 +270,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Component `g` ranges over `[1, 88]`.
 	fn submit_comparison(g: u32, ) -> Weight {
-		// Proof size: measured `5394`, estimated `919709` bytes.
-		// Fastest run: 41_386_955_000 picoseconds.
-		Weight::from_parts(57_157_323_157, 919709)
-			.saturating_add(Weight::from_parts(3_448_173_044, 0).saturating_mul(g.into()))
+		// Proof size: measured `5452`, estimated `919709` bytes.
+		// Fastest run: 41_656_604_000 picoseconds.
+		Weight::from_parts(51_805_975_873, 919709)
+			.saturating_add(Weight::from_parts(3_845_373_446, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -291,10 +291,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `System::ParentHash` (`max_values`: Some(1), `max_size`: Some(32), added: 527, mode: `MaxEncodedLen`)
 	/// Component `g` ranges over `[1, 44]`.
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		// Proof size: measured `18203`, estimated `919709` bytes.
-		// Fastest run: 283_519_574_000 picoseconds.
-		Weight::from_parts(319_524_114_166, 919709)
-			.saturating_add(Weight::from_parts(25_050_546_702, 0).saturating_mul(g.into()))
+		// Proof size: measured `18261`, estimated `919709` bytes.
+		// Fastest run: 288_761_482_000 picoseconds.
+		Weight::from_parts(373_085_609_292, 919709)
+			.saturating_add(Weight::from_parts(29_447_442_471, 0).saturating_mul(g.into()))
 			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -311,9 +311,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn submit_result() -> Weight {
-		// Proof size: measured `24417`, estimated `21220` bytes.
-		// Fastest run: 2_766_965_000 picoseconds.
-		Weight::from_parts(2_858_110_000, 21220)
+		// Proof size: measured `24437`, estimated `21220` bytes.
+		// Fastest run: 2_810_750_000 picoseconds.
+		Weight::from_parts(2_955_494_000, 21220)
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -324,9 +324,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn close_request() -> Weight {
-		// Proof size: measured `6587`, estimated `9658` bytes.
-		// Fastest run: 1_096_623_000 picoseconds.
-		Weight::from_parts(1_158_665_000, 9658)
+		// Proof size: measured `6640`, estimated `9658` bytes.
+		// Fastest run: 1_114_189_000 picoseconds.
+		Weight::from_parts(1_179_886_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -337,9 +337,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `Balances::Holds` (r:1 w:1)
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(85), added: 2560, mode: `MaxEncodedLen`)
 	fn clean_up_request() -> Weight {
-		// Proof size: measured `6587`, estimated `9658` bytes.
-		// Fastest run: 1_057_796_000 picoseconds.
-		Weight::from_parts(1_106_177_000, 9658)
+		// Proof size: measured `6640`, estimated `9658` bytes.
+		// Fastest run: 1_058_717_000 picoseconds.
+		Weight::from_parts(1_125_286_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -354,9 +354,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn clean_up_session() -> Weight {
-		// Proof size: measured `6888`, estimated `9658` bytes.
-		// Fastest run: 1_282_317_000 picoseconds.
-		Weight::from_parts(1_369_828_000, 9658)
+		// Proof size: measured `6908`, estimated `9658` bytes.
+		// Fastest run: 1_315_828_000 picoseconds.
+		Weight::from_parts(1_402_315_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -371,9 +371,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionPayloads` (r:0 w:1)
 	/// Proof: `MedicalSharing::SessionPayloads` (`max_values`: None, `max_size`: Some(916244), added: 918719, mode: `MaxEncodedLen`)
 	fn withdraw_session() -> Weight {
-		// Proof size: measured `6888`, estimated `9658` bytes.
-		// Fastest run: 1_330_830_000 picoseconds.
-		Weight::from_parts(1_385_431_000, 9658)
+		// Proof size: measured `6908`, estimated `9658` bytes.
+		// Fastest run: 1_310_981_000 picoseconds.
+		Weight::from_parts(1_412_511_000, 9658)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -382,9 +382,9 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `MedicalSharing::SessionByParticipant` (r:1 w:1)
 	/// Proof: `MedicalSharing::SessionByParticipant` (`max_values`: None, `max_size`: Some(72), added: 2547, mode: `MaxEncodedLen`)
 	fn prune_session() -> Weight {
-		// Proof size: measured `789`, estimated `3971` bytes.
-		// Fastest run: 430_898_000 picoseconds.
-		Weight::from_parts(457_257_000, 3971)
+		// Proof size: measured `845`, estimated `3971` bytes.
+		// Fastest run: 440_753_000 picoseconds.
+		Weight::from_parts(469_996_000, 3971)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -393,112 +393,112 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with ParityDB's database costs, for mock runtimes and tests.
 impl WeightInfo for () {
 	fn register_indicator() -> Weight {
-		Weight::from_parts(429_315_000, 3495)
+		Weight::from_parts(441_623_000, 3495)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn revoke_institution() -> Weight {
-		Weight::from_parts(371_920_000, 21220)
+		Weight::from_parts(394_684_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn force_close_request() -> Weight {
-		Weight::from_parts(1_146_787_000, 9658)
+		Weight::from_parts(1_207_827_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn approve_institution() -> Weight {
-		Weight::from_parts(307_896_000, 21220)
+		Weight::from_parts(321_616_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_institution(c: u32, ) -> Weight {
-		Weight::from_parts(120_083_892_250, 21220)
-			.saturating_add(Weight::from_parts(690_403_568_250, 0).saturating_mul(c.into()))
+		Weight::from_parts(122_896_088_854, 21220)
+			.saturating_add(Weight::from_parts(738_537_849_812, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn register_holder_key(c: u32, ) -> Weight {
-		Weight::from_parts(119_410_941_437, 3509)
-			.saturating_add(Weight::from_parts(690_907_293_395, 0).saturating_mul(c.into()))
+		Weight::from_parts(121_377_097_385, 3509)
+			.saturating_add(Weight::from_parts(726_412_605_114, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_indicator_min_width() -> Weight {
-		Weight::from_parts(324_049_000, 3591)
+		Weight::from_parts(336_247_000, 3591)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(1_u64))
 	}
 	fn set_verifying_key() -> Weight {
-		Weight::from_parts(199_355_000, 1486)
+		Weight::from_parts(319_113_000, 1486)
 			.saturating_add(ParityDbWeight::get().reads(1_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn create_request(c: u32, ) -> Weight {
-		Weight::from_parts(5_383_308_236, 21220)
-			.saturating_add(Weight::from_parts(20_378_503_792, 0).saturating_mul(c.into()))
+		Weight::from_parts(4_096_682_913, 21220)
+			.saturating_add(Weight::from_parts(21_283_965_039, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(10_u64))
 			.saturating_add(ParityDbWeight::get().reads((90_u64).saturating_mul(c.into())))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 			.saturating_add(Weight::from_parts(0, 235225).saturating_mul(c.into()))
 	}
 	fn submit_eligibility(c: u32, ) -> Weight {
-		Weight::from_parts(2_750_929_126, 21220)
-			.saturating_add(Weight::from_parts(3_494_210_210, 0).saturating_mul(c.into()))
+		Weight::from_parts(3_117_543_764, 21220)
+			.saturating_add(Weight::from_parts(3_460_807_279, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(8_u64))
 			.saturating_add(ParityDbWeight::get().writes(6_u64))
 	}
 	fn submit_encrypted_data(c: u32, ) -> Weight {
-		Weight::from_parts(34_400_451_628, 20961)
-			.saturating_add(Weight::from_parts(23_916_868_938, 0).saturating_mul(c.into()))
+		Weight::from_parts(37_146_469_422, 20961)
+			.saturating_add(Weight::from_parts(23_906_396_312, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_encrypted_data_long_key(c: u32, ) -> Weight {
-		Weight::from_parts(152_685_457_147, 20961)
-			.saturating_add(Weight::from_parts(90_545_981_735, 0).saturating_mul(c.into()))
+		Weight::from_parts(135_085_662_545, 20961)
+			.saturating_add(Weight::from_parts(100_523_072_625, 0).saturating_mul(c.into()))
 			.saturating_add(ParityDbWeight::get().reads(7_u64))
 			.saturating_add(ParityDbWeight::get().writes(4_u64))
 	}
 	fn submit_comparison(g: u32, ) -> Weight {
-		Weight::from_parts(57_157_323_157, 919709)
-			.saturating_add(Weight::from_parts(3_448_173_044, 0).saturating_mul(g.into()))
+		Weight::from_parts(51_805_975_873, 919709)
+			.saturating_add(Weight::from_parts(3_845_373_446, 0).saturating_mul(g.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_comparison_long_key(g: u32, ) -> Weight {
-		Weight::from_parts(319_524_114_166, 919709)
-			.saturating_add(Weight::from_parts(25_050_546_702, 0).saturating_mul(g.into()))
+		Weight::from_parts(373_085_609_292, 919709)
+			.saturating_add(Weight::from_parts(29_447_442_471, 0).saturating_mul(g.into()))
 			.saturating_add(ParityDbWeight::get().reads(6_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
 	fn submit_result() -> Weight {
-		Weight::from_parts(2_858_110_000, 21220)
+		Weight::from_parts(2_955_494_000, 21220)
 			.saturating_add(ParityDbWeight::get().reads(5_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn close_request() -> Weight {
-		Weight::from_parts(1_158_665_000, 9658)
+		Weight::from_parts(1_179_886_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_request() -> Weight {
-		Weight::from_parts(1_106_177_000, 9658)
+		Weight::from_parts(1_125_286_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(3_u64))
 			.saturating_add(ParityDbWeight::get().writes(3_u64))
 	}
 	fn clean_up_session() -> Weight {
-		Weight::from_parts(1_369_828_000, 9658)
+		Weight::from_parts(1_402_315_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn withdraw_session() -> Weight {
-		Weight::from_parts(1_385_431_000, 9658)
+		Weight::from_parts(1_412_511_000, 9658)
 			.saturating_add(ParityDbWeight::get().reads(4_u64))
 			.saturating_add(ParityDbWeight::get().writes(5_u64))
 	}
 	fn prune_session() -> Weight {
-		Weight::from_parts(457_257_000, 3971)
+		Weight::from_parts(469_996_000, 3971)
 			.saturating_add(ParityDbWeight::get().reads(2_u64))
 			.saturating_add(ParityDbWeight::get().writes(2_u64))
 	}
