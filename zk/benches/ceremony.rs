@@ -11,7 +11,7 @@
 //! done once in the setup of this benchmark, not sampled. `MEDSHARE_CEREMONY_POWER` sets another
 //! phase-1 size; below 16 only phase 1 runs (the circuits need 16).
 //!
-//! Run with `scripts/bench.sh medshare-zk --bench ceremony` (about half an hour: every sample is
+//! Run with `cargo bench -p medshare-zk --bench ceremony` after `. scripts/env.sh` (about half an hour: every sample is
 //! a whole contribution).
 
 use criterion::{criterion_group, criterion_main, Criterion};

@@ -3,7 +3,7 @@
 //! own), both measured in the same run. Set `MEDSHARE_PAILLIER_NO_SIMD=1` for the portable
 //! path the chain's weights assume.
 //!
-//! Run with `scripts/bench.sh medshare-zk --bench link`.
+//! Run with `cargo bench -p medshare-zk --bench link` after `. scripts/env.sh` (`scripts/bench.sh` takes whole crates).
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ff::{Field, PrimeField};
