@@ -40,6 +40,8 @@ const ADVICE = {
   NodeUnreachable: "Nothing was sent. Start the node again (./scripts/run.sh starts a development node) and reload this page.",
   WrongChain: "Stop this portal and start `medshare serve` again with --url pointing at the MedShare node you mean.",
   BlockFull: "Nothing was sent. Wait a few blocks and press the button again.",
+  StaleNonce: "Nothing was sent. Press the button again.",
+  ParametersMismatch: "Stop this portal and start `medshare serve` again with --params pointing at the ceremony's parameters.",
   RequestExpired: "Choose another open request, or ask the institution for a new one.",
   Unauthorized: "Open the exact address `medshare serve` printed: it carries this portal's token.",
   PortalUnreachable: "",

@@ -38,6 +38,8 @@ pub enum ChainError {
 	WrongChain { url: String, reason: String },
 	#[error("the blocks are full right now, so the node did not take the transaction ({0}). Nothing was sent; try the step again in a few blocks")]
 	BlockFull(String),
+	#[error("the node refused the transaction as outdated ({0}): another transaction from this account was included meanwhile, so the nonce it was signed with is spent. Nothing was sent; run the step again (with --wait finality when steps go through different nodes)")]
+	StaleNonce(String),
 	#[error("talking to the node failed: {0}. Is the node still running and reachable at the --url given?")]
 	Rpc(String),
 	#[error("cannot decode {what} from the chain: {error}. Is this client built for this runtime?")]
@@ -62,6 +64,9 @@ fn pool_refusal(message: String) -> ChainError {
 	const FULL: [&str; 3] = ["exhaust the block limits", "ExhaustsResources", "Transaction pool is full"];
 	if FULL.iter().any(|sign| message.contains(sign)) {
 		ChainError::BlockFull(message)
+	} else if message.contains("Transaction is outdated") {
+		// InvalidTransaction::Stale: the account's nonce is past the one signed.
+		ChainError::StaleNonce(message)
 	} else {
 		ChainError::Rejected(message)
 	}
@@ -1018,6 +1023,12 @@ mod tests {
 		}
 		let error = pool_refusal("Rpc error: 1010: Invalid Transaction: Inability to pay some fees".to_string());
 		assert!(matches!(error, ChainError::Rejected(_)), "{error}");
+		// What the network test met when a step signed with a nonce another node's view had
+		// already spent: not a question of funds.
+		let stale = "Error during transaction progress: The transaction is not valid: Invalid transaction: Transaction is outdated";
+		let error = pool_refusal(stale.to_string());
+		assert!(matches!(error, ChainError::StaleNonce(_)), "{error}");
+		assert!(error.to_string().contains("run the step again") && !error.to_string().contains("funds"), "{error}");
 	}
 }
 

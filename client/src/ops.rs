@@ -113,6 +113,7 @@ impl OpError {
 			OpError::Chain(ChainError::Connect { .. } | ChainError::Rpc(_)) => Some("NodeUnreachable"),
 			OpError::Chain(ChainError::WrongChain { .. }) => Some("WrongChain"),
 			OpError::Chain(ChainError::BlockFull(_)) => Some("BlockFull"),
+			OpError::Chain(ChainError::StaleNonce(_)) => Some("StaleNonce"),
 			OpError::RequestExpired { .. } => Some("RequestExpired"),
 			OpError::Chain(chain) => chain.pallet_error(),
 			OpError::NotEligible { .. } => Some("NotEligible"),

@@ -331,6 +331,7 @@ impl From<OpError> for ApiError {
 				crate::chain::ChainError::Connect { .. } | crate::chain::ChainError::Rpc(_) | crate::chain::ChainError::WrongChain { .. },
 			) => StatusCode::BAD_GATEWAY,
 			OpError::Chain(crate::chain::ChainError::BlockFull(_)) => StatusCode::SERVICE_UNAVAILABLE,
+			OpError::Chain(crate::chain::ChainError::StaleNonce(_)) => StatusCode::CONFLICT,
 			_ => StatusCode::UNPROCESSABLE_ENTITY,
 		};
 		ApiError(status, error)
