@@ -72,7 +72,6 @@ pub(crate) trait Encoded: Sized + Send + Copy {
 	const UNCOMPRESSED: usize;
 	const COMPRESSED: usize;
 	fn decode(bytes: &[u8], compression: Compression) -> Option<Self>;
-	fn write_uncompressed<W: Write>(&self, out: &mut W) -> io::Result<()>;
 }
 
 impl Encoded for G1Affine {
@@ -84,9 +83,6 @@ impl Encoded for G1Affine {
 			Compression::Compressed => Option::from(G1Affine::from_compressed(bytes.try_into().ok()?)),
 		}
 	}
-	fn write_uncompressed<W: Write>(&self, out: &mut W) -> io::Result<()> {
-		out.write_all(&self.to_uncompressed())
-	}
 }
 
 impl Encoded for G2Affine {
@@ -97,9 +93,6 @@ impl Encoded for G2Affine {
 			Compression::Uncompressed => Option::from(G2Affine::from_uncompressed(bytes.try_into().ok()?)),
 			Compression::Compressed => Option::from(G2Affine::from_compressed(bytes.try_into().ok()?)),
 		}
-	}
-	fn write_uncompressed<W: Write>(&self, out: &mut W) -> io::Result<()> {
-		out.write_all(&self.to_uncompressed())
 	}
 }
 
@@ -170,21 +163,28 @@ fn read_layout<R: Read>(input: &mut R, source_power: u32, power: u32, compressio
 	})
 }
 
+/// The series of `accumulator` in the powers-of-tau layout, each point in `compression`.
+fn write_layout<W: Write>(accumulator: &Accumulator, compression: Compression, out: &mut W) -> io::Result<()> {
+	let g1 = |out: &mut W, p: &G1Affine| match compression {
+		Compression::Uncompressed => out.write_all(&p.to_uncompressed()),
+		Compression::Compressed => out.write_all(&p.to_compressed()),
+	};
+	let g2 = |out: &mut W, p: &G2Affine| match compression {
+		Compression::Uncompressed => out.write_all(&p.to_uncompressed()),
+		Compression::Compressed => out.write_all(&p.to_compressed()),
+	};
+	accumulator.tau_g1.iter().try_for_each(|p| g1(out, p))?;
+	accumulator.tau_g2.iter().try_for_each(|p| g2(out, p))?;
+	accumulator.alpha_tau_g1.iter().chain(&accumulator.beta_tau_g1).try_for_each(|p| g1(out, p))?;
+	g2(out, &accumulator.beta_g2)
+}
+
 /// Writes `accumulator` as the project's file: [`ACCUMULATOR_MAGIC`], the power, then every
 /// point uncompressed in the powers-of-tau layout.
 pub fn write_accumulator<W: Write>(accumulator: &Accumulator, out: &mut W) -> io::Result<()> {
 	out.write_all(ACCUMULATOR_MAGIC)?;
 	out.write_all(&accumulator.power.to_le_bytes())?;
-	for point in accumulator.tau_g1.iter() {
-		point.write_uncompressed(out)?;
-	}
-	for point in accumulator.tau_g2.iter() {
-		point.write_uncompressed(out)?;
-	}
-	for point in accumulator.alpha_tau_g1.iter().chain(accumulator.beta_tau_g1.iter()) {
-		point.write_uncompressed(out)?;
-	}
-	accumulator.beta_g2.write_uncompressed(out)
+	write_layout(accumulator, Compression::Uncompressed, out)
 }
 
 /// Reads a file [`write_accumulator`] wrote, checking every point.
@@ -197,11 +197,7 @@ pub fn read_accumulator<R: Read>(input: &mut R) -> Result<Accumulator, FormatErr
 	let mut power = [0u8; 4];
 	input.read_exact(&mut power)?;
 	let power = u32::from_le_bytes(power);
-	read_layout(input, power, power, compression_of_own_files())
-}
-
-const fn compression_of_own_files() -> Compression {
-	Compression::Uncompressed
+	read_layout(input, power, power, Compression::Uncompressed)
 }
 
 /// Reads the first `2^power` powers of a Zcash powers-of-tau file for BLS12-381 with
@@ -229,24 +225,7 @@ pub fn write_powersoftau<W: Write>(
 	out: &mut W,
 ) -> io::Result<()> {
 	out.write_all(hash)?;
-	let g1 = |p: &G1Affine| match compression {
-		Compression::Uncompressed => p.to_uncompressed().to_vec(),
-		Compression::Compressed => p.to_compressed().to_vec(),
-	};
-	let g2 = |p: &G2Affine| match compression {
-		Compression::Uncompressed => p.to_uncompressed().to_vec(),
-		Compression::Compressed => p.to_compressed().to_vec(),
-	};
-	for point in accumulator.tau_g1.iter() {
-		out.write_all(&g1(point))?;
-	}
-	for point in accumulator.tau_g2.iter() {
-		out.write_all(&g2(point))?;
-	}
-	for point in accumulator.alpha_tau_g1.iter().chain(accumulator.beta_tau_g1.iter()) {
-		out.write_all(&g1(point))?;
-	}
-	out.write_all(&g2(&accumulator.beta_g2))
+	write_layout(accumulator, compression, out)
 }
 
 #[cfg(test)]
